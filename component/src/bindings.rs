@@ -1,0 +1,229 @@
+//! The WIT binding layer: converts between the generated WIT types and the pipeline's, times
+//! each call and keeps this instance's counters. No image logic lives here.
+
+use std::cell::RefCell;
+use std::time::Instant;
+
+use crate::error::{ErrorKind, LimitKind};
+use crate::stats::Stats;
+use crate::{options, pipeline};
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "image-processor",
+});
+
+use exports::imgpipe::image::processor::Guest;
+use imgpipe::image::types as wit;
+
+thread_local! {
+    // A component instance is single-threaded; this lives as long as the instance.
+    static STATS: RefCell<Stats> = RefCell::new(Stats::default());
+}
+
+/// Bytes of linear memory the instance has now.
+fn memory_bytes() -> u64 {
+    (core::arch::wasm32::memory_size::<0>() as u64) * 65_536
+}
+
+struct Component;
+
+impl Guest for Component {
+    fn process(image: Vec<u8>, options: wit::Options) -> Result<wit::Processed, wit::Error> {
+        run(&image, options, options::OutputFormat::Jpeg)
+    }
+
+    fn process_with_format(
+        image: Vec<u8>,
+        options: wit::Options,
+        format: wit::OutputFormat,
+    ) -> Result<wit::Processed, wit::Error> {
+        run(&image, options, output_format(format))
+    }
+
+    fn inspect(image: Vec<u8>) -> Result<wit::ImageInfo, wit::Error> {
+        let info = pipeline::inspect(&image).map_err(to_wit_error)?;
+        Ok(wit::ImageInfo {
+            format: input_format(info.format),
+            width: info.width,
+            height: info.height,
+            orientation: info.orientation,
+            has_alpha: info.has_alpha,
+            bits_per_channel: info.bits_per_channel,
+        })
+    }
+
+    fn stats() -> wit::InstanceStats {
+        STATS.with_borrow_mut(|s| {
+            s.observe_memory(memory_bytes());
+            to_wit_stats(s)
+        })
+    }
+}
+
+export!(Component);
+
+fn run(
+    image: &[u8],
+    options: wit::Options,
+    format: options::OutputFormat,
+) -> Result<wit::Processed, wit::Error> {
+    let start = Instant::now();
+    let result = pipeline::process(image, &from_wit_options(options), format);
+    let elapsed = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    // Measured after the call's buffers are freed: what the instance keeps between calls.
+    let memory = memory_bytes();
+    STATS.with_borrow_mut(|s| {
+        let outcome = result.as_ref().map(|p| p.image.len() as u64);
+        s.record(image.len() as u64, outcome, elapsed, memory);
+    });
+    result
+        .map(|p| wit::Processed {
+            mime_type: p.format.mime_type().to_string(),
+            width: p.width,
+            height: p.height,
+            format: wit_output_format(p.format),
+            image: p.image,
+        })
+        .map_err(to_wit_error)
+}
+
+fn from_wit_options(o: wit::Options) -> options::Options {
+    options::Options {
+        quality: o.quality,
+        max_width: o.max_width,
+        max_height: o.max_height,
+        fit: o.fit.map(|f| match f {
+            wit::Fit::Inside => options::Fit::Inside,
+            wit::Fit::Cover => options::Fit::Cover,
+            wit::Fit::Contain => options::Fit::Contain,
+            wit::Fit::Fill => options::Fit::Fill,
+        }),
+        filter: o.filter.map(|f| match f {
+            wit::Filter::Lanczos3 => options::Filter::Lanczos3,
+            wit::Filter::Nearest => options::Filter::Nearest,
+            wit::Filter::Bilinear => options::Filter::Bilinear,
+            wit::Filter::CatmullRom => options::Filter::CatmullRom,
+            wit::Filter::Mitchell => options::Filter::Mitchell,
+        }),
+        background: o.background.map(|c| options::Color {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+            a: c.a,
+        }),
+        auto_orient: o.auto_orient,
+        allow_enlarge: o.allow_enlarge,
+        max_input_pixels: o.max_input_pixels,
+        max_input_bytes: o.max_input_bytes,
+        fast_shrink_on_load: o.fast_shrink_on_load,
+    }
+}
+
+fn output_format(f: wit::OutputFormat) -> options::OutputFormat {
+    match f {
+        wit::OutputFormat::Jpeg => options::OutputFormat::Jpeg,
+        wit::OutputFormat::Png => options::OutputFormat::Png,
+        wit::OutputFormat::Webp => options::OutputFormat::WebP,
+        wit::OutputFormat::WebpLossless => options::OutputFormat::WebPLossless,
+        wit::OutputFormat::Avif => options::OutputFormat::Avif,
+    }
+}
+
+fn wit_output_format(f: options::OutputFormat) -> wit::OutputFormat {
+    match f {
+        options::OutputFormat::Jpeg => wit::OutputFormat::Jpeg,
+        options::OutputFormat::Png => wit::OutputFormat::Png,
+        options::OutputFormat::WebP => wit::OutputFormat::Webp,
+        options::OutputFormat::WebPLossless => wit::OutputFormat::WebpLossless,
+        options::OutputFormat::Avif => wit::OutputFormat::Avif,
+    }
+}
+
+fn input_format(f: crate::InputFormat) -> wit::InputFormat {
+    match f {
+        crate::InputFormat::Jpeg => wit::InputFormat::Jpeg,
+        crate::InputFormat::Png => wit::InputFormat::Png,
+        crate::InputFormat::WebP => wit::InputFormat::Webp,
+        crate::InputFormat::Gif => wit::InputFormat::Gif,
+        crate::InputFormat::Bmp => wit::InputFormat::Bmp,
+        crate::InputFormat::Tiff => wit::InputFormat::Tiff,
+    }
+}
+
+fn error_kind(k: ErrorKind) -> wit::ErrorKind {
+    match k {
+        ErrorKind::EmptyInput => wit::ErrorKind::EmptyInput,
+        ErrorKind::UnsupportedFormat => wit::ErrorKind::UnsupportedFormat,
+        ErrorKind::DecodeFailed => wit::ErrorKind::DecodeFailed,
+        ErrorKind::TooLarge => wit::ErrorKind::TooLarge,
+        ErrorKind::InvalidOption => wit::ErrorKind::InvalidOption,
+        ErrorKind::EncodeFailed => wit::ErrorKind::EncodeFailed,
+    }
+}
+
+fn to_wit_error(e: crate::Error) -> wit::Error {
+    let message = e.message();
+    match e {
+        crate::Error::EmptyInput => wit::Error::EmptyInput(message),
+        crate::Error::UnsupportedFormat(_) => wit::Error::UnsupportedFormat(message),
+        crate::Error::DecodeFailed(_) => wit::Error::DecodeFailed(message),
+        crate::Error::EncodeFailed(_) => wit::Error::EncodeFailed(message),
+        crate::Error::InvalidOption { name, message } => {
+            wit::Error::InvalidOption(wit::InvalidOption {
+                name: name.to_string(),
+                message,
+            })
+        }
+        crate::Error::TooLarge {
+            kind,
+            found,
+            limit,
+            width,
+            height,
+            message,
+        } => wit::Error::TooLarge(wit::TooLarge {
+            limit_kind: match kind {
+                LimitKind::Bytes => wit::LimitKind::Bytes,
+                LimitKind::Pixels => wit::LimitKind::Pixels,
+                LimitKind::Dimensions => wit::LimitKind::Dimensions,
+            },
+            found,
+            limit,
+            width,
+            height,
+            message,
+        }),
+    }
+}
+
+fn to_wit_stats(s: &Stats) -> wit::InstanceStats {
+    wit::InstanceStats {
+        calls: s.calls,
+        successes: s.successes,
+        errors: wit::ErrorCounts {
+            empty_input: s.errors_of(ErrorKind::EmptyInput),
+            unsupported_format: s.errors_of(ErrorKind::UnsupportedFormat),
+            decode_failed: s.errors_of(ErrorKind::DecodeFailed),
+            too_large: s.errors_of(ErrorKind::TooLarge),
+            invalid_option: s.errors_of(ErrorKind::InvalidOption),
+            encode_failed: s.errors_of(ErrorKind::EncodeFailed),
+        },
+        bytes_in: s.bytes_in,
+        bytes_out: s.bytes_out,
+        total_time_ns: s.total_time_ns,
+        max_time_ns: s.max_time_ns,
+        memory_bytes: s.memory_bytes,
+        peak_memory_bytes: s.peak_memory_bytes,
+        recent_errors: s
+            .recent_errors
+            .iter()
+            .map(|r| wit::ErrorRecord {
+                call: r.call,
+                kind: error_kind(r.kind),
+                message: r.message.clone(),
+                input_bytes: r.input_bytes,
+            })
+            .collect(),
+    }
+}

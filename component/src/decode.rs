@@ -1,0 +1,432 @@
+//! Input: format detection from magic bytes, header reading with limits checked before any pixel
+//! is decoded, and decoding to an 8-bit [`Raster`] (JPEG optionally at 1/2, 1/4 or 1/8 scale).
+
+use std::fmt;
+use std::io::Cursor;
+
+use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+
+use crate::error::{Error, Result};
+use crate::raster::Raster;
+
+/// The encodings the pipeline reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Jpeg,
+    Png,
+    WebP,
+    Gif,
+    Bmp,
+    Tiff,
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputFormat::Jpeg => "JPEG",
+            InputFormat::Png => "PNG",
+            InputFormat::WebP => "WebP",
+            InputFormat::Gif => "GIF",
+            InputFormat::Bmp => "BMP",
+            InputFormat::Tiff => "TIFF",
+        })
+    }
+}
+
+/// Identifies the input from its first bytes; file names are never trusted.
+pub fn detect(bytes: &[u8]) -> Result<InputFormat> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if bytes.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    if starts(&[0xFF, 0xD8, 0xFF]) {
+        Ok(InputFormat::Jpeg)
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Ok(InputFormat::Png)
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Ok(InputFormat::Gif)
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Ok(InputFormat::WebP)
+    } else if starts(b"BM") {
+        Ok(InputFormat::Bmp)
+    } else if starts(b"II*\0") || starts(b"MM\0*") {
+        Ok(InputFormat::Tiff)
+    } else {
+        Err(Error::UnsupportedFormat(unknown_format_message(bytes)))
+    }
+}
+
+fn unknown_format_message(bytes: &[u8]) -> String {
+    let brand = bytes.get(4..12);
+    let named = match brand {
+        Some(b) if b.starts_with(b"ftyp") => match b.get(4..8) {
+            Some(b"avif") | Some(b"avis") => Some("AVIF"),
+            Some(b"heic") | Some(b"heix") | Some(b"mif1") | Some(b"msf1") => Some("HEIF"),
+            _ => None,
+        },
+        _ => None,
+    };
+    let named = named.or(
+        if bytes.starts_with(&[0xFF, 0x0A]) || bytes.starts_with(b"\0\0\0\x0cJXL ") {
+            Some("JPEG XL")
+        } else {
+            None
+        },
+    );
+    match named {
+        Some(name) => format!("{name} input is not supported"),
+        None => {
+            let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("unknown image format (first bytes: {})", head.join(" "))
+        }
+    }
+}
+
+/// The canvas size a file declares, read straight from its header where that is a fixed field
+/// (PNG, GIF, BMP, WebP); `None` for TIFF and JPEG, whose decoders read headers without
+/// allocating, or for a header too short to hold it.
+pub fn declared_size(bytes: &[u8], format: InputFormat) -> Option<(u32, u32)> {
+    let be32 = |at| field::<4>(bytes, at).map(u32::from_be_bytes);
+    let le16 = |at| field::<2>(bytes, at).map(|b| u32::from(u16::from_le_bytes(b)));
+    let le24 = |at| field::<3>(bytes, at).map(|[a, b, c]| u32::from_le_bytes([a, b, c, 0]));
+    let le32 = |at| field::<4>(bytes, at).map(u32::from_le_bytes);
+    match format {
+        InputFormat::Png if bytes.get(12..16) == Some(b"IHDR") => Some((be32(16)?, be32(20)?)),
+        InputFormat::Gif => Some((le16(6)?, le16(8)?)),
+        InputFormat::Bmp => match le32(14)? {
+            12 => Some((le16(18)?, le16(20)?)),
+            _ => Some((le32(18)?, (le32(22)? as i32).unsigned_abs())),
+        },
+        InputFormat::WebP => match bytes.get(12..16)? {
+            b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
+            b"VP8L" => {
+                let bits = le32(21)?;
+                Some(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
+            }
+            b"VP8 " => Some((le16(26)? & 0x3FFF, le16(28)? & 0x3FFF)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn field<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+/// What the header says, before any pixel is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Info {
+    pub format: InputFormat,
+    /// Stored width, before orientation.
+    pub width: u32,
+    /// Stored height, before orientation.
+    pub height: u32,
+    /// EXIF orientation 1-8 (1 when absent).
+    pub orientation: u8,
+    pub has_alpha: bool,
+    pub bits_per_channel: u8,
+}
+
+/// An opened input: header read and checked, pixels not yet decoded.
+pub struct Source<'a> {
+    info: Info,
+    decoder: Decoder<'a>,
+}
+
+enum Decoder<'a> {
+    Jpeg(Box<jpeg_decoder::Decoder<&'a [u8]>>),
+    Other(Box<dyn ImageDecoder + 'a>),
+}
+
+impl<'a> Source<'a> {
+    /// Reads the header and refuses inputs over `max_pixels` before decoding anything.
+    pub fn open(bytes: &'a [u8], max_pixels: u64) -> Result<Source<'a>> {
+        let format = detect(bytes)?;
+        // Checked from the raw header first: some decoders allocate, or overflow 32-bit sizes,
+        // while merely opening a file that declares billions of pixels.
+        if let Some((width, height)) = declared_size(bytes, format)
+            && u64::from(width) * u64::from(height) > max_pixels
+        {
+            return Err(Error::too_many_pixels(format, width, height, max_pixels));
+        }
+        let source = match format {
+            InputFormat::Jpeg => open_jpeg(bytes, max_pixels)?,
+            _ => open_other(bytes, format)?,
+        };
+        let Info { width, height, .. } = source.info;
+        if width == 0 || height == 0 {
+            return Err(Error::decode(
+                format,
+                format!("image has no pixels ({width}x{height})"),
+            ));
+        }
+        if u64::from(width) * u64::from(height) > max_pixels {
+            return Err(Error::too_many_pixels(format, width, height, max_pixels));
+        }
+        let mut source = source;
+        if let Decoder::Other(decoder) = &mut source.decoder {
+            // Set only now, so that an oversized header is reported by the pixel check above
+            // with its dimensions, not as an anonymous allocation failure.
+            let mut limits = Limits::default();
+            limits.max_alloc = Some(alloc_limit(max_pixels));
+            decoder
+                .set_limits(limits)
+                .map_err(|e| image_error(format, e))?;
+        }
+        Ok(source)
+    }
+
+    pub fn info(&self) -> Info {
+        self.info
+    }
+
+    /// Decodes the pixels. `at_least` asks for a reduced decode that is still at least that
+    /// large in both dimensions, where the format can do it cheaply (JPEG DCT scaling); the
+    /// returned raster may be any size from `at_least` up to the stored size.
+    pub fn decode(self, at_least: Option<(u32, u32)>) -> Result<Raster> {
+        let format = self.info.format;
+        let raster = match self.decoder {
+            Decoder::Jpeg(decoder) => decode_jpeg(*decoder, self.info, at_least)?,
+            Decoder::Other(decoder) => {
+                let image =
+                    DynamicImage::from_decoder(decoder).map_err(|e| image_error(format, e))?;
+                from_dynamic(image)
+            }
+        };
+        Ok(raster.drop_opaque_alpha())
+    }
+}
+
+/// Bytes the decoders may allocate for `max_pixels`: 16-bit RGBA plus working room.
+fn alloc_limit(max_pixels: u64) -> u64 {
+    max_pixels.saturating_mul(8).saturating_add(64 << 20)
+}
+
+fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(
+        usize::try_from(alloc_limit(max_pixels)).unwrap_or(usize::MAX),
+    );
+    decoder.read_info().map_err(jpeg_error)?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
+    let orientation = decoder
+        .exif_data()
+        .and_then(image::metadata::Orientation::from_exif_chunk)
+        .map_or(1, |o| o.to_exif());
+    let bits_per_channel = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L16 => 16,
+        _ => 8,
+    };
+    Ok(Source {
+        info: Info {
+            format: InputFormat::Jpeg,
+            width: u32::from(info.width),
+            height: u32::from(info.height),
+            orientation,
+            has_alpha: false,
+            bits_per_channel,
+        },
+        decoder: Decoder::Jpeg(Box::new(decoder)),
+    })
+}
+
+fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
+    let image_format = match format {
+        InputFormat::Png => ImageFormat::Png,
+        InputFormat::WebP => ImageFormat::WebP,
+        InputFormat::Gif => ImageFormat::Gif,
+        InputFormat::Bmp => ImageFormat::Bmp,
+        InputFormat::Tiff => ImageFormat::Tiff,
+        InputFormat::Jpeg => ImageFormat::Jpeg,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(format, e))?;
+    let (width, height) = decoder.dimensions();
+    // A missing or unreadable orientation is not an error: the image is shown as stored.
+    let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
+    let color = decoder.color_type();
+    Ok(Source {
+        info: Info {
+            format,
+            width,
+            height,
+            orientation,
+            has_alpha: color.has_alpha(),
+            bits_per_channel: bits_per_channel(color),
+        },
+        decoder: Decoder::Other(Box::new(decoder)),
+    })
+}
+
+fn bits_per_channel(color: ColorType) -> u8 {
+    let channels = color.channel_count().max(1);
+    (color.bytes_per_pixel() / channels) * 8
+}
+
+fn from_dynamic(image: DynamicImage) -> Raster {
+    let (width, height) = (image.width(), image.height());
+    if image.color().has_alpha() {
+        Raster {
+            width,
+            height,
+            alpha: true,
+            data: image.into_rgba8().into_raw(),
+        }
+    } else {
+        Raster {
+            width,
+            height,
+            alpha: false,
+            data: image.into_rgb8().into_raw(),
+        }
+    }
+}
+
+/// The smallest JPEG DCT scale (1/8, 1/4, 1/2, 1) whose output still covers `at_least`.
+fn jpeg_scaled_size(width: u32, height: u32, at_least: (u32, u32)) -> (u32, u32) {
+    for denominator in [8, 4, 2] {
+        let (w, h) = (width.div_ceil(denominator), height.div_ceil(denominator));
+        if w >= at_least.0 && h >= at_least.1 {
+            return (w, h);
+        }
+    }
+    (width, height)
+}
+
+fn decode_jpeg(
+    mut decoder: jpeg_decoder::Decoder<&[u8]>,
+    info: Info,
+    at_least: Option<(u32, u32)>,
+) -> Result<Raster> {
+    if let Some(at_least) = at_least {
+        let (w, h) = jpeg_scaled_size(info.width, info.height, at_least);
+        if (w, h) != (info.width, info.height) {
+            // Both fit in u16: they are at most the stored JPEG dimensions.
+            let request = (
+                u16::try_from(w).unwrap_or(u16::MAX),
+                u16::try_from(h).unwrap_or(u16::MAX),
+            );
+            decoder.scale(request.0, request.1).map_err(jpeg_error)?;
+        }
+    }
+    let pixels = decoder.decode().map_err(jpeg_error)?;
+    let out = decoder
+        .info()
+        .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
+    let (width, height) = (u32::from(out.width), u32::from(out.height));
+    let expected = width as usize * height as usize * out.pixel_format.pixel_bytes();
+    if pixels.len() < expected {
+        return Err(Error::decode(InputFormat::Jpeg, "premature end of data"));
+    }
+    let data = match out.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|p| {
+                let l = p
+                    .first()
+                    .copied()
+                    .zip(p.get(1).copied())
+                    .map_or(0, |(a, b)| u16::from_ne_bytes([a, b]));
+                let l = (l >> 8) as u8;
+                [l, l, l]
+            })
+            .collect(),
+        // The decoder has already undone Adobe's inversion: these are ink amounts, 255 = full.
+        jpeg_decoder::PixelFormat::CMYK32 => pixels
+            .chunks_exact(4)
+            .flat_map(|p| match *p {
+                [c, m, y, k] => {
+                    let white = 255 - u32::from(k);
+                    let ch = |v: u8| (((255 - u32::from(v)) * white + 127) / 255) as u8;
+                    [ch(c), ch(m), ch(y)]
+                }
+                _ => [0, 0, 0],
+            })
+            .collect(),
+    };
+    Ok(Raster {
+        width,
+        height,
+        alpha: false,
+        data,
+    })
+}
+
+fn jpeg_error(e: jpeg_decoder::Error) -> Error {
+    match e {
+        jpeg_decoder::Error::Unsupported(feature) => {
+            Error::UnsupportedFormat(format!("decode JPEG: unsupported feature {feature:?}"))
+        }
+        jpeg_decoder::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::decode(InputFormat::Jpeg, "premature end of data")
+        }
+        jpeg_decoder::Error::Format(m) => Error::decode(InputFormat::Jpeg, m),
+        other => Error::decode(InputFormat::Jpeg, other),
+    }
+}
+
+fn image_error(format: InputFormat, e: ImageError) -> Error {
+    match e {
+        ImageError::Limits(limit) => Error::TooLarge {
+            kind: crate::error::LimitKind::Dimensions,
+            found: 0,
+            limit: 0,
+            width: 0,
+            height: 0,
+            message: format!("decode {format}: {limit}"),
+        },
+        ImageError::Unsupported(u) => Error::UnsupportedFormat(format!("decode {format}: {u}")),
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::decode(format, "premature end of data")
+        }
+        other => Error::decode(format, other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_magic() {
+        assert_eq!(detect(b"\xFF\xD8\xFF\xE0rest").unwrap(), InputFormat::Jpeg);
+        assert_eq!(detect(b"GIF89a....").unwrap(), InputFormat::Gif);
+        assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), InputFormat::WebP);
+        assert_eq!(detect(b"").unwrap_err(), Error::EmptyInput);
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0";
+        assert!(detect(avif).unwrap_err().message().contains("AVIF"));
+        assert!(
+            detect(b"hello world")
+                .unwrap_err()
+                .message()
+                .contains("68 65 6c")
+        );
+    }
+
+    #[test]
+    fn declared_sizes() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend([0, 1, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(declared_size(&png, InputFormat::Png), Some((65536, 65536)));
+        assert_eq!(
+            declared_size(b"GIF89a\x10\x00\x20\x00", InputFormat::Gif),
+            Some((16, 32))
+        );
+        assert_eq!(declared_size(b"GIF89a\x10", InputFormat::Gif), None);
+    }
+
+    #[test]
+    fn jpeg_scale_keeps_target_covered() {
+        // sharp's benchmark image to 720x588: 1/4 would give 682x557, too small.
+        assert_eq!(jpeg_scaled_size(2725, 2225, (720, 588)), (1363, 1113));
+        assert_eq!(jpeg_scaled_size(2725, 2225, (300, 200)), (341, 279));
+        assert_eq!(jpeg_scaled_size(2725, 2225, (2725, 2225)), (2725, 2225));
+        assert_eq!(jpeg_scaled_size(16, 16, (1, 1)), (2, 2));
+    }
+}

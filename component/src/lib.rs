@@ -1,0 +1,24 @@
+//! imgpipe's image pipeline: decode, orient, resize and re-encode images, with limits checked
+//! before decoding and counters for every call.
+//!
+//! The modules are plain Rust and compile natively (benchmarks, fuzzing); `bindings` is the thin
+//! WIT layer that makes the crate a WebAssembly component, built only for wasm32.
+
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod options;
+pub mod orient;
+pub mod pipeline;
+pub mod raster;
+pub mod resize;
+pub mod stats;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use decode::{Info, InputFormat};
+pub use error::{Error, ErrorKind, LimitKind, Result};
+pub use options::{Color, Filter, Fit, Options, OutputFormat};
+pub use pipeline::{Processed, inspect, process};
+pub use stats::Stats;

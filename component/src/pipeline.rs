@@ -1,0 +1,82 @@
+//! The whole operation: limits, decode (reduced where it is free), resize, orient, pad,
+//! flatten, encode. Each stage is its own module; this one only orders them.
+
+use crate::decode::{Info, Source};
+use crate::error::{Error, Result};
+use crate::options::{Fit, Options, OutputFormat};
+use crate::raster::Raster;
+use crate::{encode, orient, resize};
+
+/// An encoded result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Processed {
+    pub image: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub format: OutputFormat,
+}
+
+/// Decodes `input`, orients, resizes and encodes it as `format`.
+pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<Processed> {
+    let opts = options.resolve()?;
+    if input.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    let found = input.len() as u64;
+    if found > opts.max_input_bytes {
+        return Err(Error::too_many_bytes(found, opts.max_input_bytes));
+    }
+    let source = Source::open(input, opts.max_input_pixels)?;
+    let info = source.info();
+
+    let orientation = if opts.auto_orient {
+        info.orientation
+    } else {
+        1
+    };
+    let transposed = orient::transposes(orientation);
+    let (ow, oh) = if transposed {
+        (info.height, info.width)
+    } else {
+        (info.width, info.height)
+    };
+    // Plan in the upright frame, then resize in the stored frame: rotating the small result is
+    // cheaper than rotating the decoded original.
+    let upright = resize::plan(ow, oh, &opts);
+    let stored = if transposed {
+        upright.transposed()
+    } else {
+        upright
+    };
+
+    let at_least = (opts.fast_shrink_on_load && stored.resamples(info.width, info.height))
+        .then_some(stored.scaled);
+    let raster = source.decode(at_least)?;
+    let raster = resize::resize(raster, &stored, opts.filter)?;
+    let raster = orient::apply(raster, orientation)?;
+
+    let bg = opts.background;
+    let raster = if opts.fit == Fit::Contain && upright.output() != (raster.width, raster.height) {
+        let c = upright.canvas;
+        raster.pad(c.width, c.height, c.x, c.y, [bg.r, bg.g, bg.b, bg.a])
+    } else {
+        raster
+    };
+    let raster: Raster = if format.supports_alpha() {
+        raster
+    } else {
+        raster.flatten([bg.r, bg.g, bg.b])
+    };
+    let image = encode::encode(&raster, format, opts.quality)?;
+    Ok(Processed {
+        image,
+        width: raster.width,
+        height: raster.height,
+        format,
+    })
+}
+
+/// Reads the header of `input`: format, size, orientation, alpha, depth.
+pub fn inspect(input: &[u8]) -> Result<Info> {
+    Source::open(input, u64::MAX).map(|s| s.info())
+}

@@ -1,0 +1,112 @@
+//! Builds the image-processor component for wasm32-wasip2 so that `cargo run`, `cargo test` and
+//! `cargo build` of the host need no separate step; its path reaches the host as
+//! `IMGPIPE_COMPONENT_PATH`.
+//!
+//! The component is built by a nested cargo into its own target directory (next to the host's),
+//! so the two builds never wait on each other's lock. When the wasm target or the C toolchain for
+//! libwebp is missing, `scripts/setup` installs them first.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-wasip2";
+const PROFILE: &str = "component";
+const PACKAGE: &str = "imgpipe-component";
+
+fn main() {
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("test-host sits in the workspace root")
+        .to_path_buf();
+    for path in [
+        "component/src",
+        "component/Cargo.toml",
+        "wit",
+        "Cargo.lock",
+        ".cargo/config.toml",
+    ] {
+        println!("cargo:rerun-if-changed={}", root.join(path).display());
+    }
+    println!("cargo:rerun-if-env-changed=IMGPIPE_SKIP_COMPONENT_BUILD");
+
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
+    let host_target_dir = out_dir.ancestors().nth(4).unwrap_or(&out_dir).to_path_buf();
+    let target_dir = host_target_dir.join("component-build");
+    let wasm = target_dir
+        .join(TARGET)
+        .join(PROFILE)
+        .join("imgpipe_component.wasm");
+    println!("cargo:rustc-env=IMGPIPE_COMPONENT_PATH={}", wasm.display());
+
+    if env::var_os("IMGPIPE_SKIP_COMPONENT_BUILD").is_some() {
+        return;
+    }
+    if !prerequisites_present() {
+        run_setup(&root);
+    }
+
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "build",
+            "--locked",
+            "-p",
+            PACKAGE,
+            "--target",
+            TARGET,
+            "--profile",
+            PROFILE,
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        // The host's own flags and wrappers (clippy, coverage) are not the component's.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .expect("run cargo to build the component");
+    if !status.success() {
+        panic!(
+            "building the {PACKAGE} component for {TARGET} failed (see above); scripts/setup installs what it needs"
+        );
+    }
+    if !wasm.exists() {
+        panic!(
+            "the component build succeeded but {} is missing",
+            wasm.display()
+        );
+    }
+}
+
+/// The wasm32-wasip2 standard library and Debian's clang-19 (libwebp's C) are present.
+fn prerequisites_present() -> bool {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let sysroot = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let has_target = sysroot.is_some_and(|s| s.join("lib/rustlib").join(TARGET).exists());
+    let has_clang = Command::new("clang-19").arg("--version").output().is_ok();
+    let has_libc = Path::new("/usr/include/wasm32-wasi/stdlib.h").exists();
+    has_target && has_clang && has_libc
+}
+
+fn run_setup(root: &Path) {
+    println!(
+        "cargo:warning=installing the wasm32-wasip2 target and the C toolchain via scripts/setup"
+    );
+    let status = Command::new("bash")
+        .arg(root.join("scripts/setup"))
+        .status()
+        .expect("run scripts/setup");
+    if !status.success() {
+        panic!("scripts/setup failed; run it by hand to see why");
+    }
+}

@@ -1,0 +1,104 @@
+//! `imgpipe batch`: every image of a folder through one instance, with a progress bar and a
+//! summary of the component's own counters.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use imgpipe::{Runtime, describe};
+use indicatif::{ProgressBar, ProgressStyle};
+use wasmtime::Result;
+use wasmtime::error::Context;
+
+use crate::args::{Format, ProcessArgs};
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Folder of input images (not recursive).
+    input: PathBuf,
+    /// Folder for the results (created if missing).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output format (default JPEG).
+    #[arg(long, short, value_enum, default_value = "jpeg")]
+    format: Format,
+    #[command(flatten)]
+    options: ProcessArgs,
+}
+
+pub fn run(runtime: &Runtime, args: BatchArgs) -> Result<()> {
+    let options = args.options.to_wit()?;
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&args.input)
+        .with_context(|| format!("read folder {}", args.input.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    inputs.sort();
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("create folder {}", args.output.display()))?;
+
+    let bar = ProgressBar::new(inputs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut processor = runtime.processor();
+    let mut failures = Vec::new();
+    for input in &inputs {
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        bar.set_message(name.clone());
+        let bytes = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
+        match processor.process(&bytes, &options, Some(args.format.to_wit())) {
+            Ok(Ok(out)) => {
+                let stem = input
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or(name);
+                let path = args
+                    .output
+                    .join(format!("{stem}.{}", args.format.extension()));
+                std::fs::write(&path, &out.image)
+                    .with_context(|| format!("write {}", path.display()))?;
+            }
+            Ok(Err(e)) => failures.push(format!("{name}: {}", describe(&e))),
+            Err(e) => failures.push(format!("{name}: host: {e:#}")),
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let s = processor.stats()?;
+    println!(
+        "processed {} files: {} ok, {} failed",
+        inputs.len(),
+        s.successes,
+        failures.len()
+    );
+    for f in &failures {
+        println!("  failed {f}");
+    }
+    let mb = |b: u64| b as f64 / (1 << 20) as f64;
+    println!(
+        "component stats: calls {}, bytes in {:.1} MiB, out {:.1} MiB, time {:.1} ms total, {:.1} ms max, memory {:.1} MiB (peak {:.1} MiB)",
+        s.calls,
+        mb(s.bytes_in),
+        mb(s.bytes_out),
+        s.total_time_ns as f64 / 1e6,
+        s.max_time_ns as f64 / 1e6,
+        mb(s.memory_bytes),
+        mb(s.peak_memory_bytes),
+    );
+    let e = &s.errors;
+    println!(
+        "errors by kind: empty-input {}, unsupported-format {}, decode-failed {}, too-large {}, invalid-option {}, encode-failed {}",
+        e.empty_input,
+        e.unsupported_format,
+        e.decode_failed,
+        e.too_large,
+        e.invalid_option,
+        e.encode_failed
+    );
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Compiled-code cache: the component's machine code is written next to the `.wasm` as a
+//! `.cwasm` named by a hash of the wasm bytes and the engine's settings, so a changed component
+//! or engine never loads stale code, and a fresh process starts in milliseconds.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use wasmtime::Engine;
+use wasmtime::Result;
+use wasmtime::component::Component;
+use wasmtime::error::Context;
+
+/// Loads `wasm` as a component, from the compiled cache when it is current.
+pub fn load(engine: &Engine, wasm: &Path) -> Result<Component> {
+    let bytes =
+        std::fs::read(wasm).with_context(|| format!("read component {}", wasm.display()))?;
+    let cwasm = cached_path(engine, wasm, &bytes);
+    if cwasm.exists() {
+        // SAFETY: the file is one this function wrote with this engine's settings (its name
+        // carries their hash) and is not edited by anything else.
+        match unsafe { Component::deserialize_file(engine, &cwasm) } {
+            Ok(component) => return Ok(component),
+            Err(e) => eprintln!(
+                "imgpipe: ignoring unusable cache {}: {e:#}",
+                cwasm.display()
+            ),
+        }
+    }
+    let compiled = engine
+        .precompile_component(&bytes)
+        .with_context(|| format!("compile component {}", wasm.display()))?;
+    // Write then rename, so concurrent processes never read a half-written file.
+    let tmp = cwasm.with_extension(format!("cwasm.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, &compiled).is_ok() {
+        let _ = std::fs::rename(&tmp, &cwasm);
+    }
+    // SAFETY: `compiled` was produced just now by `precompile_component` on this engine.
+    unsafe { Component::deserialize(engine, &compiled) }.context("load compiled component")
+}
+
+fn cached_path(engine: &Engine, wasm: &Path, bytes: &[u8]) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let stem = wasm
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("component");
+    wasm.with_file_name(format!("{stem}.{:016x}.cwasm", hasher.finish()))
+}

@@ -1,0 +1,178 @@
+//! One component instance with limits: calls go to it until it traps (time or memory limit, or
+//! a bug), after which the next call gets a fresh instance.
+
+use wasmtime::component::ResourceTable;
+use wasmtime::{Result, format_err};
+use wasmtime::{Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::bindings::ImageProcessor;
+use crate::runtime::Runtime;
+use crate::wit::{Error, ErrorKind, ImageInfo, InstanceStats, Options, OutputFormat, Processed};
+
+/// Per-instance host state: WASI (no files, no network, no environment) and the limits.
+pub struct State {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limits: StoreLimits,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+struct Live {
+    store: Store<State>,
+    bindings: ImageProcessor,
+}
+
+/// A component instance that processes images one call at a time.
+pub struct Processor<'r> {
+    runtime: &'r Runtime,
+    live: Option<Live>,
+    instances: u64,
+}
+
+impl<'r> Processor<'r> {
+    pub(crate) fn new(runtime: &'r Runtime) -> Self {
+        Processor {
+            runtime,
+            live: None,
+            instances: 0,
+        }
+    }
+
+    /// How many instances this processor has created (more than one after a trap).
+    pub fn instances_created(&self) -> u64 {
+        self.instances
+    }
+
+    /// Linear memory of the current instance in bytes, as the host sees it (0 before the first
+    /// call).
+    pub fn memory_bytes(&mut self) -> u64 {
+        match &mut self.live {
+            Some(live) => live
+                .bindings
+                .imgpipe_image_processor()
+                .call_stats(&mut live.store)
+                .map_or(0, |s| s.memory_bytes),
+            None => 0,
+        }
+    }
+
+    /// Processes `image`; `format` `None` is the plain `process` (JPEG). The outer error is a
+    /// host failure (a limit trap); the inner one is the component's answer.
+    pub fn process(
+        &mut self,
+        image: &[u8],
+        options: &Options,
+        format: Option<OutputFormat>,
+    ) -> Result<Result<Processed, Error>> {
+        self.call(|live| {
+            let p = live.bindings.imgpipe_image_processor();
+            match format {
+                None => p.call_process(&mut live.store, image, *options),
+                Some(f) => p.call_process_with_format(&mut live.store, image, *options, f),
+            }
+        })
+    }
+
+    /// Reads `image`'s header.
+    pub fn inspect(&mut self, image: &[u8]) -> Result<Result<ImageInfo, Error>> {
+        self.call(|live| {
+            live.bindings
+                .imgpipe_image_processor()
+                .call_inspect(&mut live.store, image)
+        })
+    }
+
+    /// The current instance's counters.
+    pub fn stats(&mut self) -> Result<InstanceStats> {
+        self.call(|live| {
+            live.bindings
+                .imgpipe_image_processor()
+                .call_stats(&mut live.store)
+        })
+    }
+
+    fn call<T>(&mut self, f: impl FnOnce(&mut Live) -> wasmtime::Result<T>) -> Result<T> {
+        let live = match &mut self.live {
+            Some(live) => live,
+            None => {
+                let live = self.instantiate()?;
+                self.live.insert(live)
+            }
+        };
+        live.store.set_epoch_deadline(self.runtime.deadline_ticks());
+        match f(live) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                // The instance's state is unknown after a trap: drop it, start afresh next call.
+                self.live = None;
+                Err(trap_error(e, self.runtime))
+            }
+        }
+    }
+
+    fn instantiate(&mut self) -> Result<Live> {
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(self.runtime.config.memory_limit)
+            .instances(64)
+            .build();
+        let state = State {
+            wasi: WasiCtx::builder().build(),
+            table: ResourceTable::new(),
+            limits,
+        };
+        let mut store = Store::new(&self.runtime.engine, state);
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(self.runtime.deadline_ticks());
+        let bindings = self.runtime.pre.instantiate(&mut store)?;
+        self.instances += 1;
+        Ok(Live { store, bindings })
+    }
+}
+
+fn trap_error(e: wasmtime::Error, runtime: &Runtime) -> wasmtime::Error {
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::Interrupt) => format_err!(
+            "the call exceeded the time limit of {:?} and was stopped",
+            runtime.config.time_limit
+        ),
+        Some(trap) => format_err!(
+            "the component trapped ({trap}); memory limit {} MiB. The instance was replaced",
+            runtime.config.memory_limit >> 20
+        ),
+        None => e.context("call the component"),
+    }
+}
+
+/// The WIT error case's name.
+pub fn error_kind(e: &Error) -> ErrorKind {
+    match e {
+        Error::EmptyInput(_) => ErrorKind::EmptyInput,
+        Error::UnsupportedFormat(_) => ErrorKind::UnsupportedFormat,
+        Error::DecodeFailed(_) => ErrorKind::DecodeFailed,
+        Error::TooLarge(_) => ErrorKind::TooLarge,
+        Error::InvalidOption(_) => ErrorKind::InvalidOption,
+        Error::EncodeFailed(_) => ErrorKind::EncodeFailed,
+    }
+}
+
+/// "case: message", as the CLI prints it.
+pub fn describe(e: &Error) -> String {
+    let (case, message) = match e {
+        Error::EmptyInput(m) => ("empty-input", m.as_str()),
+        Error::UnsupportedFormat(m) => ("unsupported-format", m.as_str()),
+        Error::DecodeFailed(m) => ("decode-failed", m.as_str()),
+        Error::TooLarge(t) => ("too-large", t.message.as_str()),
+        Error::InvalidOption(o) => return format!("invalid-option: {}: {}", o.name, o.message),
+        Error::EncodeFailed(m) => ("encode-failed", m.as_str()),
+    };
+    format!("{case}: {message}")
+}

@@ -1,0 +1,145 @@
+//! The engine, the loaded component and what every instance shares: pooling allocator, epoch
+//! ticker for CPU time limits, and a pre-linked `InstancePre`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use wasmtime::Result;
+use wasmtime::component::Linker;
+use wasmtime::error::Context;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use crate::bindings::ImageProcessorPre;
+use crate::processor::{Processor, State};
+
+/// How often the epoch advances: the granularity of the time limit.
+pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Limits and sizes for a [`Runtime`].
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// The component to load. Default: [`component_path`].
+    pub component: PathBuf,
+    /// Largest linear memory one instance may grow to. Default 1 GiB: a 100 MP RGBA image is
+    /// 400 MB before resizing.
+    pub memory_limit: usize,
+    /// CPU time one call may take before it is interrupted. Default 30 s.
+    pub time_limit: Duration,
+    /// Instances that may exist at once (the pooling allocator's slots). Default 16.
+    pub max_instances: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            component: component_path(),
+            memory_limit: 1 << 30,
+            time_limit: Duration::from_secs(30),
+            max_instances: 16,
+        }
+    }
+}
+
+/// Where the component is: `$IMGPIPE_COMPONENT` if set, else the one this crate's build made.
+pub fn component_path() -> PathBuf {
+    std::env::var_os("IMGPIPE_COMPONENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("IMGPIPE_COMPONENT_PATH")))
+}
+
+/// A loaded component, ready to instantiate cheaply and often.
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    pub(crate) pre: ImageProcessorPre<State>,
+    pub(crate) config: RuntimeConfig,
+    ticker: Ticker,
+}
+
+impl Runtime {
+    /// Builds the engine and loads `config.component`.
+    pub fn new(config: RuntimeConfig) -> Result<Runtime> {
+        let engine = engine(&config)?;
+        let component = crate::cache::load(&engine, &config.component)?;
+        let mut linker = Linker::<State>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("link WASI")?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .context("pre-instantiate the component")?;
+        let pre = ImageProcessorPre::new(pre).context("component does not export the processor")?;
+        let ticker = Ticker::start(engine.clone());
+        Ok(Runtime {
+            engine,
+            pre,
+            config,
+            ticker,
+        })
+    }
+
+    /// A processor with its own instance (created on first use).
+    pub fn processor(&self) -> Processor<'_> {
+        Processor::new(self)
+    }
+
+    /// The engine, for hosts that add their own components.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The component's path.
+    pub fn component(&self) -> &Path {
+        &self.config.component
+    }
+
+    /// Epoch ticks a call may run.
+    pub(crate) fn deadline_ticks(&self) -> u64 {
+        let _ = &self.ticker;
+        (self.config.time_limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
+    }
+}
+
+fn engine(config: &RuntimeConfig) -> Result<Engine> {
+    let mut pool = PoolingAllocationConfig::new();
+    let n = config.max_instances.max(1);
+    // A wasip2 component built by rustc holds a few core instances (the program, shims for
+    // indirect calls) with one memory and a few tables.
+    pool.total_component_instances(n)
+        .total_core_instances(n * 8)
+        .total_memories(n * 2)
+        .total_tables(n * 8)
+        .total_stacks(n)
+        .max_memory_size(config.memory_limit);
+    let mut wasm = Config::new();
+    wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
+        .epoch_interruption(true)
+        // Each slot reserves only the memory limit (plus guards) of address space.
+        .memory_reservation(config.memory_limit as u64);
+    Engine::new(&wasm).context("create the wasmtime engine")
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until dropped.
+struct Ticker {
+    stop: Arc<AtomicBool>,
+}
+
+impl Ticker {
+    fn start(engine: Engine) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                thread::sleep(EPOCH_TICK);
+                engine.increment_epoch();
+            }
+        });
+        Ticker { stop }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

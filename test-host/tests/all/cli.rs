@@ -1,0 +1,126 @@
+//! The `imgpipe` command line: process, inspect, batch, and how it reports failure.
+
+use std::process::Command;
+
+use crate::*;
+
+fn imgpipe() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_imgpipe"))
+}
+
+#[test]
+fn process_writes_the_format_of_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures().join("sharp/2569067123_aca715a2ee_o.jpg");
+    for (ext, magic) in [
+        ("jpg", &b"\xFF\xD8\xFF"[..]),
+        ("png", b"\x89PNG"),
+        ("webp", b"RIFF"),
+        ("avif", b"\0\0\0"),
+    ] {
+        let out = dir.path().join(format!("out.{ext}"));
+        let result = imgpipe()
+            .arg("process")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args([
+                "--max-width",
+                "360",
+                "--max-height",
+                "294",
+                "--quality",
+                "80",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{ext}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.starts_with(magic), "{ext}");
+        assert_eq!(decode(&bytes).dimensions(), (360, 294), "{ext}");
+        assert!(String::from_utf8_lossy(&result.stdout).contains("360x294"));
+    }
+}
+
+#[test]
+fn inspect_prints_the_header() {
+    let result = imgpipe()
+        .arg("inspect")
+        .arg(fixtures().join("sharp/Portrait_6.jpg"))
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let text = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        text.contains("Jpeg") && text.contains("orientation: 6"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_the_case_and_no_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = imgpipe()
+        .arg("process")
+        .arg(fixtures().join("sharp/corrupt-header.jpg"))
+        .arg("-o")
+        .arg(dir.path().join("x.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.starts_with("error: decode-failed: decode JPEG:"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("backtrace") && !stderr.contains("panicked") && !stderr.contains("wasm"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("x.jpg").exists());
+}
+
+#[test]
+fn batch_processes_a_folder_and_summarises() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for name in [
+        "Landscape_1.jpg",
+        "Portrait_5.jpg",
+        "5_webp_a.webp",
+        "corrupt-header.jpg",
+    ] {
+        std::fs::copy(fixtures().join("sharp").join(name), input.join(name)).unwrap();
+    }
+    let output = dir.path().join("out");
+    let result = imgpipe()
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .args(["--format", "webp", "--max-width", "64"])
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = String::from_utf8_lossy(&result.stdout);
+    assert!(text.contains("processed 4 files: 3 ok, 1 failed"), "{text}");
+    assert!(text.contains("decode-failed 1"), "{text}");
+    let mut written: Vec<_> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        ["5_webp_a.webp", "Landscape_1.webp", "Portrait_5.webp"]
+    );
+}

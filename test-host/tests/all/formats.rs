@@ -1,0 +1,198 @@
+//! Every input format decodes; every output format re-decodes to the planned size and looks like
+//! the input.
+
+use image::ImageFormat;
+use imgpipe::wit::{InputFormat, Options, OutputFormat};
+
+use crate::*;
+
+/// A progressive JPEG, made natively from a fixture (the fixtures hold only baseline ones).
+fn progressive_jpeg() -> Vec<u8> {
+    let image = image::load_from_memory(&fixture("sharp/320x240.jpg"))
+        .unwrap()
+        .into_rgb8();
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.set_progressive(true);
+    encoder
+        .encode(image.as_raw(), 320, 240, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+/// Name, bytes, expected format, expected size ((0, 0): whatever the native decoder says).
+type Input = (&'static str, Vec<u8>, InputFormat, (u32, u32));
+
+fn inputs() -> Vec<Input> {
+    let photo = image::load_from_memory(&fixture("sharp/320x240.jpg")).unwrap();
+    vec![
+        (
+            "baseline JPEG",
+            fixture("sharp/320x240.jpg"),
+            InputFormat::Jpeg,
+            (320, 240),
+        ),
+        (
+            "progressive JPEG",
+            progressive_jpeg(),
+            InputFormat::Jpeg,
+            (320, 240),
+        ),
+        (
+            "CMYK JPEG",
+            fixture("sharp/Channel_digital_image_CMYK_color.jpg"),
+            InputFormat::Jpeg,
+            (0, 0),
+        ),
+        (
+            "PNG",
+            fixture("pngsuite/basn2c08.png"),
+            InputFormat::Png,
+            (32, 32),
+        ),
+        (
+            "interlaced PNG",
+            fixture("pngsuite/basi6a16.png"),
+            InputFormat::Png,
+            (32, 32),
+        ),
+        (
+            "lossy WebP",
+            fixture("sharp/4.webp"),
+            InputFormat::Webp,
+            (0, 0),
+        ),
+        (
+            "WebP with alpha",
+            fixture("sharp/5_webp_a.webp"),
+            InputFormat::Webp,
+            (0, 0),
+        ),
+        (
+            "animated WebP",
+            fixture("sharp/animated-loop-3.webp"),
+            InputFormat::Webp,
+            (0, 0),
+        ),
+        (
+            "animated GIF",
+            fixture("sharp/animated-loop-3.gif"),
+            InputFormat::Gif,
+            (0, 0),
+        ),
+        (
+            "BMP",
+            encode_native(&photo, ImageFormat::Bmp),
+            InputFormat::Bmp,
+            (320, 240),
+        ),
+        (
+            "TIFF",
+            encode_native(&photo, ImageFormat::Tiff),
+            InputFormat::Tiff,
+            (320, 240),
+        ),
+        (
+            "lossless WebP",
+            encode_native(&photo, ImageFormat::WebP),
+            InputFormat::Webp,
+            (320, 240),
+        ),
+    ]
+}
+
+#[test]
+fn every_input_format_decodes_and_matches_a_native_decode() {
+    let mut p = processor();
+    for (name, bytes, format, known_size) in inputs() {
+        let info = p
+            .inspect(&bytes)
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(info.format, format, "{name}");
+        let native = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(
+            (info.width, info.height),
+            (native.width(), native.height()),
+            "{name}"
+        );
+        if known_size != (0, 0) {
+            assert_eq!((info.width, info.height), known_size, "{name}");
+        }
+        // Lossless PNG at the stored size: pixels must match a native decode (first frame).
+        let out = p
+            .process(&bytes, &Options::default(), Some(OutputFormat::Png))
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{name}: {}", imgpipe::describe(&e)));
+        assert_eq!((out.width, out.height), (info.width, info.height), "{name}");
+        let expected = flatten_white(native);
+        // JPEG decoders differ in IDCT and upsampling rounding; the rest are lossless paths.
+        let min = if format == InputFormat::Jpeg {
+            30.0
+        } else {
+            45.0
+        };
+        assert_psnr(
+            &format!("decode-{name}"),
+            &decode(&out.image),
+            &expected,
+            min,
+        );
+    }
+}
+
+#[test]
+fn every_output_format_re_decodes_and_looks_like_the_input() {
+    let input = fixture("sharp/320x240.jpg");
+    let expected = reference(&input, 160, 120);
+    // A full-size decode, so that both sides resample the same pixels with Lanczos3 and the
+    // difference is the codec's (shrink-on-load is tested on its own in `resize`).
+    let options = Options {
+        fast_shrink_on_load: Some(false),
+        ..size(160, 160)
+    };
+    for (format, mime, min_psnr) in [
+        (OutputFormat::Jpeg, "image/jpeg", 28.0),
+        (OutputFormat::Png, "image/png", 35.0),
+        (OutputFormat::Webp, "image/webp", 28.0),
+        (OutputFormat::WebpLossless, "image/webp", 35.0),
+        (OutputFormat::Avif, "image/avif", 28.0),
+    ] {
+        let out = process_ok(&input, &options, format);
+        assert_eq!((out.width, out.height), (160, 120), "{format:?}");
+        assert_eq!(out.format, format);
+        assert_eq!(out.mime_type, mime);
+        let decoded = decode(&out.image);
+        assert_eq!(decoded.dimensions(), (160, 120), "{format:?}");
+        assert_psnr(&format!("output-{format:?}"), &decoded, &expected, min_psnr);
+    }
+}
+
+#[test]
+fn lossless_outputs_are_exact() {
+    let input = fixture("pngsuite/basn6a08.png");
+    let png = process_ok(&input, &Options::default(), OutputFormat::Png);
+    let webp = process_ok(&input, &Options::default(), OutputFormat::WebpLossless);
+    let original = image::load_from_memory(&input).unwrap().into_rgba8();
+    for out in [png, webp] {
+        let decoded = image::load_from_memory(&out.image).unwrap().into_rgba8();
+        assert_eq!(decoded, original, "{:?}", out.format);
+    }
+}
+
+#[test]
+fn process_is_jpeg_and_drops_metadata() {
+    let input = fixture("sharp/Landscape_6.jpg");
+    let out = processor()
+        .process(&input, &size(100, 100), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(out.format, OutputFormat::Jpeg);
+    assert!(out.image.starts_with(&[0xFF, 0xD8, 0xFF]));
+    // No APP1 (EXIF/XMP) or APP2 (ICC) segment in the output.
+    assert!(
+        !out.image
+            .windows(2)
+            .any(|w| w == [0xFF, 0xE1] || w == [0xFF, 0xE2])
+    );
+}

@@ -1,0 +1,128 @@
+//! Limits: oversized inputs are refused from their header or length, before any frame is
+//! allocated, and the instance keeps serving.
+
+use imgpipe::wit::{Error, LimitKind, Options, OutputFormat};
+
+use crate::*;
+
+#[test]
+fn huge_declared_png_is_refused_without_allocating() {
+    let mut p = processor();
+    let input = fixture("sharp/65536-uint32-limit.png");
+    match p
+        .process(&input, &size(100, 100), Some(OutputFormat::Jpeg))
+        .unwrap()
+    {
+        Err(Error::TooLarge(t)) => {
+            assert_eq!(t.limit_kind, LimitKind::Pixels);
+            assert_eq!((t.width, t.height), (65536, 65536));
+            assert_eq!(t.found, 65536 * 65536);
+            assert_eq!(t.limit, 100_000_000);
+            assert!(t.message.contains("65536x65536"), "{}", t.message);
+        }
+        other => panic!("expected too-large, got {other:?}"),
+    }
+    // A 16 GiB frame was never allocated: the instance stays small.
+    let stats = p.stats().unwrap();
+    assert!(
+        stats.peak_memory_bytes < 32 << 20,
+        "peak {} bytes",
+        stats.peak_memory_bytes
+    );
+}
+
+#[test]
+fn max_input_bytes() {
+    let input = fixture("sharp/320x240.jpg");
+    let options = Options {
+        max_input_bytes: Some(1000),
+        ..Options::default()
+    };
+    match process_err(&input, &options, OutputFormat::Jpeg) {
+        Error::TooLarge(t) => {
+            assert_eq!(t.limit_kind, LimitKind::Bytes);
+            assert_eq!(t.found, input.len() as u64);
+            assert_eq!(t.limit, 1000);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The default, 64 MiB, refuses a 65 MiB input without looking at it.
+    let big = vec![0u8; 65 << 20];
+    assert!(matches!(
+        process_err(&big, &Options::default(), OutputFormat::Jpeg),
+        Error::TooLarge(_)
+    ));
+}
+
+#[test]
+fn max_input_pixels() {
+    let options = Options {
+        max_input_pixels: Some(320 * 240 - 1),
+        ..Options::default()
+    };
+    match process_err(&fixture("sharp/320x240.jpg"), &options, OutputFormat::Jpeg) {
+        Error::TooLarge(t) => {
+            assert_eq!(t.limit_kind, LimitKind::Pixels);
+            assert_eq!(t.found, 320 * 240);
+        }
+        other => panic!("{other:?}"),
+    }
+    let options = Options {
+        max_input_pixels: Some(320 * 240),
+        ..Options::default()
+    };
+    process_ok(&fixture("sharp/320x240.jpg"), &options, OutputFormat::Jpeg);
+}
+
+#[test]
+fn memory_limit_trap_is_a_host_error_and_the_next_call_works() {
+    let runtime = Runtime::new(RuntimeConfig {
+        memory_limit: 24 << 20,
+        max_instances: 2,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let mut p = runtime.processor();
+    // 2725x2225 decoded at full size needs 18 MB, plus the resize buffers: over 24 MiB.
+    let options = Options {
+        fast_shrink_on_load: Some(false),
+        ..size(720, 588)
+    };
+    let err = p
+        .process(
+            &fixture("sharp/2569067123_aca715a2ee_o.jpg"),
+            &options,
+            None,
+        )
+        .expect_err("the memory limit stops the call");
+    assert!(err.to_string().contains("memory limit"), "{err:#}");
+    let ok = p
+        .process(&fixture("sharp/320x240.jpg"), &size(100, 100), None)
+        .unwrap();
+    assert!(ok.is_ok());
+    assert_eq!(p.instances_created(), 2);
+}
+
+#[test]
+fn time_limit_interrupts_and_the_next_call_works() {
+    let runtime = Runtime::new(RuntimeConfig {
+        time_limit: std::time::Duration::from_millis(20),
+        max_instances: 2,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let mut p = runtime.processor();
+    // A full-size AVIF encode takes far longer than 20 ms.
+    let err = p
+        .process(
+            &fixture("sharp/2569067123_aca715a2ee_o.jpg"),
+            &Options::default(),
+            Some(OutputFormat::Avif),
+        )
+        .expect_err("the time limit stops the call");
+    assert!(err.to_string().contains("time limit"), "{err:#}");
+    let ok = p
+        .process(&fixture("pngsuite/basn2c08.png"), &Options::default(), None)
+        .unwrap();
+    assert!(ok.is_ok());
+}
