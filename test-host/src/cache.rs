@@ -32,11 +32,34 @@ pub fn load(engine: &Engine, wasm: &Path) -> Result<Component> {
         .with_context(|| format!("compile component {}", wasm.display()))?;
     // Write then rename, so concurrent processes never read a half-written file.
     let tmp = cwasm.with_extension(format!("cwasm.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, &compiled).is_ok() {
-        let _ = std::fs::rename(&tmp, &cwasm);
+    if std::fs::write(&tmp, &compiled).is_ok() && std::fs::rename(&tmp, &cwasm).is_ok() {
+        remove_stale(&cwasm);
     }
     // SAFETY: `compiled` was produced just now by `precompile_component` on this engine.
     unsafe { Component::deserialize(engine, &compiled) }.context("load compiled component")
+}
+
+/// Removes the caches of earlier builds of the same component (same stem, other hash).
+fn remove_stale(current: &Path) {
+    let (Some(dir), Some(name)) = (
+        current.parent(),
+        current.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return;
+    };
+    let Some((stem, _)) = name.split_once('.') else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        if file != name && file.starts_with(&format!("{stem}.")) && file.ends_with(".cwasm") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn cached_path(engine: &Engine, wasm: &Path, bytes: &[u8]) -> PathBuf {

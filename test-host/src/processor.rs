@@ -47,6 +47,15 @@ impl<'r> Processor<'r> {
         }
     }
 
+    /// Creates the instance now rather than on the first call (to time instantiation, or to
+    /// fail early when the pool is exhausted).
+    pub fn ensure_instance(&mut self) -> Result<()> {
+        if self.live.is_none() {
+            self.live = Some(self.instantiate()?);
+        }
+        Ok(())
+    }
+
     /// How many instances this processor has created (more than one after a trap).
     pub fn instances_created(&self) -> u64 {
         self.instances

@@ -2,6 +2,7 @@
 
 mod args;
 mod batch;
+mod bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,8 @@ enum Command {
     },
     /// Process every image in a folder, with a progress bar and the component's stats at the end.
     Batch(batch::BatchArgs),
+    /// Time one workload through the component: warm calls, instantiation and first calls.
+    Bench(bench::BenchArgs),
 }
 
 /// What went wrong, for the exit code: the component's answer (1) or the host (2).
@@ -141,6 +144,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Batch(args) => {
             let runtime = runtime(cli.component)?;
             batch::run(&runtime, args).map_err(Failure::Host)
+        }
+        Command::Bench(args) => {
+            let runtime = runtime(cli.component)?;
+            bench::run(&runtime, args).map_err(Failure::Host)
         }
     }
 }
