@@ -234,6 +234,14 @@ fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
 }
 
 fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
+    let left_out = (format == InputFormat::Gif && !cfg!(feature = "gif"))
+        || (format == InputFormat::Bmp && !cfg!(feature = "bmp"))
+        || (format == InputFormat::Tiff && !cfg!(feature = "tiff"));
+    if left_out {
+        return Err(Error::UnsupportedFormat(format!(
+            "{format} input is not built into this component"
+        )));
+    }
     let image_format = match format {
         InputFormat::Png => ImageFormat::Png,
         InputFormat::WebP => ImageFormat::WebP,

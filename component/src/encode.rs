@@ -11,6 +11,7 @@ const WEBP_MAX_DIMENSION: u32 = 16_383;
 const JPEG_MAX_DIMENSION: u32 = 65_535;
 /// rav1e speed preset (1 slowest .. 10 fastest): 6 keeps AVIF encoding to a few hundred
 /// milliseconds for a web-sized image on one core, at a small cost in size.
+#[cfg(feature = "avif")]
 const AVIF_SPEED: u8 = 6;
 
 /// Encodes `raster` as `format`. JPEG input must already be flattened (no alpha).
@@ -75,6 +76,22 @@ fn png(raster: &Raster) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+#[cfg(any(not(feature = "webp-lossy"), not(feature = "avif")))]
+fn not_built(what: &str) -> Error {
+    Error::UnsupportedFormat(format!("{what} output is not built into this component"))
+}
+
+#[cfg(not(feature = "webp-lossy"))]
+fn webp_lossy(_: &Raster, _: u8) -> Result<Vec<u8>> {
+    Err(not_built("lossy WebP"))
+}
+
+#[cfg(not(feature = "avif"))]
+fn avif(_: &Raster, _: u8) -> Result<Vec<u8>> {
+    Err(not_built("AVIF"))
+}
+
+#[cfg(feature = "webp-lossy")]
 fn webp_lossy(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
     check_dimensions(raster, "WebP", WEBP_MAX_DIMENSION)?;
     let encoder = if raster.alpha {
@@ -106,6 +123,7 @@ fn webp_lossless(raster: &Raster) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+#[cfg(feature = "avif")]
 fn avif(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
     use rgb::FromSlice;
     let encoder = ravif::Encoder::new()

@@ -112,10 +112,10 @@ fn engine(config: &RuntimeConfig) -> Result<Engine> {
         .total_stacks(n)
         .max_memory_size(config.memory_limit);
     let mut wasm = Config::new();
+    // The default 4 GiB reservation per memory (virtual address space only) lets compiled code
+    // skip bounds checks on every load and store; the memory limit is enforced on growth.
     wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-        .epoch_interruption(true)
-        // Each slot reserves only the memory limit (plus guards) of address space.
-        .memory_reservation(config.memory_limit as u64);
+        .epoch_interruption(true);
     Engine::new(&wasm).context("create the wasmtime engine")
 }
 

@@ -1,13 +1,15 @@
-//! `imgpipe bench`: time one workload through the component, warm and cold, and print medians.
-//! Timing lives here, never in tests: the machine is shared and noisy.
+//! `imgpipe bench`: time one workload through the component (warm calls, instantiation, first
+//! calls) or through the same pipeline compiled natively, and print medians or JSON for
+//! `bench/run`. Timing lives here, never in tests: the machine is shared and noisy.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use imgpipe::{Runtime, describe};
+use imgpipe::{Runtime, describe, wit};
+use serde::Serialize;
 use wasmtime::error::Context;
-use wasmtime::{Result, bail};
+use wasmtime::{Result, format_err};
 
 use crate::args::{Format, ProcessArgs};
 
@@ -21,44 +23,138 @@ pub struct BenchArgs {
     /// Timed warm calls (after 3 untimed ones).
     #[arg(long, short = 'n', default_value_t = 30)]
     iterations: usize,
+    /// Run the pipeline compiled natively instead of the component (the cost of the sandbox).
+    #[arg(long)]
+    native: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write the last output image here.
+    #[arg(long)]
+    output: Option<PathBuf>,
     #[command(flatten)]
     options: ProcessArgs,
 }
 
-/// Median, 95th percentile and minimum of a set of durations.
+impl BenchArgs {
+    pub fn is_native(&self) -> bool {
+        self.native
+    }
+}
+
+/// Median, 95th/99th percentile and minimum, in milliseconds.
+#[derive(Debug, Serialize)]
 pub struct Summary {
-    pub median: Duration,
-    pub p95: Duration,
-    pub min: Duration,
+    pub median_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub min_ms: f64,
+    pub samples: usize,
 }
 
 pub fn summarise(mut samples: Vec<Duration>) -> Summary {
     samples.sort();
     let at = |q: f64| {
-        samples
-            .get(((samples.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or_default()
+        let i = ((samples.len().max(1) - 1) as f64 * q).round() as usize;
+        samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
     };
     Summary {
-        median: at(0.5),
-        p95: at(0.95),
-        min: at(0.0),
+        median_ms: at(0.5),
+        p95_ms: at(0.95),
+        p99_ms: at(0.99),
+        min_ms: at(0.0),
+        samples: samples.len(),
     }
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+#[derive(Debug, Serialize)]
+struct Report {
+    engine: &'static str,
+    input: String,
+    width: u32,
+    height: u32,
+    bytes: usize,
+    warm: Summary,
+    /// Component only: instantiation from the `InstancePre` with the pooling allocator.
+    instantiate: Option<Summary>,
+    /// Component only: the first call on a fresh instance.
+    first_call: Option<Summary>,
+    /// Component: peak linear memory. Native: the process's peak RSS.
+    peak_memory_bytes: u64,
 }
 
-pub fn run(runtime: &Runtime, args: BenchArgs) -> Result<()> {
+struct Output {
+    image: Vec<u8>,
+    width: u32,
+    height: u32,
+}
+
+pub fn run(runtime: Option<&Runtime>, args: BenchArgs) -> Result<()> {
     let input =
         std::fs::read(&args.input).with_context(|| format!("read {}", args.input.display()))?;
-    let options = args.options.to_wit()?;
-    let format = Some(args.format.to_wit());
     let n = args.iterations.max(1);
+    let options = args.options.to_wit()?;
+    let format = args.format.to_wit();
 
-    // Cold: a new instance from the InstancePre (pooling allocator) each time.
+    let (report, last) = match runtime {
+        Some(runtime) => bench_component(runtime, &input, &options, format, n)?,
+        None => bench_native(&input, &options, format, n)?,
+    };
+    let report = Report {
+        input: args.input.display().to_string(),
+        ..report
+    };
+    if let Some(path) = &args.output {
+        std::fs::write(path, &last.image).with_context(|| format!("write {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{} ({}) -> {}x{} {:?}: {} bytes; {n} iterations",
+        report.input, report.engine, last.width, last.height, args.format, report.bytes
+    );
+    let rows = [
+        ("warm call", Some(&report.warm)),
+        ("instantiate", report.instantiate.as_ref()),
+        ("first call", report.first_call.as_ref()),
+    ];
+    for (name, s) in rows {
+        if let Some(s) = s {
+            println!(
+                "  {name:<12} median {:>8.2} ms  p95 {:>8.2} ms  min {:>8.2} ms",
+                s.median_ms, s.p95_ms, s.min_ms
+            );
+        }
+    }
+    println!(
+        "  peak memory {:.1} MiB",
+        report.peak_memory_bytes as f64 / (1 << 20) as f64
+    );
+    Ok(())
+}
+
+fn bench_component(
+    runtime: &Runtime,
+    input: &[u8],
+    options: &wit::Options,
+    format: wit::OutputFormat,
+    n: usize,
+) -> Result<(Report, Output)> {
+    let call = |p: &mut imgpipe::Processor<'_>| -> Result<Output> {
+        let out = p
+            .process(input, options, Some(format))?
+            .map_err(|e| format_err!("{}", describe(&e)))?;
+        Ok(Output {
+            image: out.image,
+            width: out.width,
+            height: out.height,
+        })
+    };
+    // Cold: a new instance from the InstancePre (pooling allocator) each time, as a server
+    // making an instance per request would: each one reuses a pool slot the previous call
+    // dirtied, so slot reset is part of the figure.
     let mut instantiate = Vec::with_capacity(n);
     let mut first_call = Vec::with_capacity(n);
     for _ in 0..n {
@@ -67,57 +163,124 @@ pub fn run(runtime: &Runtime, args: BenchArgs) -> Result<()> {
         p.ensure_instance()?;
         instantiate.push(start.elapsed());
         let start = Instant::now();
-        if let Err(e) = p.process(&input, &options, format)? {
-            bail!("{}", describe(&e));
-        }
+        call(&mut p)?;
         first_call.push(start.elapsed());
     }
-
     // Warm: one instance, many calls.
     let mut p = runtime.processor();
-    let mut out_len = 0;
-    let mut dims = (0, 0);
-    for _ in 0..3 {
-        p.process(&input, &options, format)?
-            .map_err(|e| wasmtime::format_err!("{}", describe(&e)))?;
+    let (warm, last) = time_calls(n, || call(&mut p))?;
+    let peak = p.stats()?.peak_memory_bytes;
+    Ok((
+        Report {
+            engine: "component",
+            input: String::new(),
+            width: last.width,
+            height: last.height,
+            bytes: last.image.len(),
+            warm,
+            instantiate: Some(summarise(instantiate)),
+            first_call: Some(summarise(first_call)),
+            peak_memory_bytes: peak,
+        },
+        last,
+    ))
+}
+
+fn bench_native(
+    input: &[u8],
+    options: &wit::Options,
+    format: wit::OutputFormat,
+    n: usize,
+) -> Result<(Report, Output)> {
+    use imgpipe_component as pipeline;
+    let opts = native_options(options);
+    let format = match format {
+        wit::OutputFormat::Jpeg => pipeline::OutputFormat::Jpeg,
+        wit::OutputFormat::Png => pipeline::OutputFormat::Png,
+        wit::OutputFormat::Webp => pipeline::OutputFormat::WebP,
+        wit::OutputFormat::WebpLossless => pipeline::OutputFormat::WebPLossless,
+        wit::OutputFormat::Avif => pipeline::OutputFormat::Avif,
+    };
+    let (warm, last) = time_calls(n, || {
+        let out = pipeline::process(input, &opts, format).map_err(|e| format_err!("{e}"))?;
+        Ok(Output {
+            image: out.image,
+            width: out.width,
+            height: out.height,
+        })
+    })?;
+    Ok((
+        Report {
+            engine: "native",
+            input: String::new(),
+            width: last.width,
+            height: last.height,
+            bytes: last.image.len(),
+            warm,
+            instantiate: None,
+            first_call: None,
+            peak_memory_bytes: peak_rss_bytes(),
+        },
+        last,
+    ))
+}
+
+/// Three untimed calls, then `n` timed ones; returns the summary and the last output.
+fn time_calls(n: usize, mut call: impl FnMut() -> Result<Output>) -> Result<(Summary, Output)> {
+    let mut last = call()?;
+    for _ in 0..2 {
+        last = call()?;
     }
-    let mut warm = Vec::with_capacity(n);
+    let mut samples = Vec::with_capacity(n);
     for _ in 0..n {
         let start = Instant::now();
-        let out = p
-            .process(&input, &options, format)?
-            .map_err(|e| wasmtime::format_err!("{}", describe(&e)))?;
-        warm.push(start.elapsed());
-        out_len = out.image.len();
-        dims = (out.width, out.height);
+        last = call()?;
+        samples.push(start.elapsed());
     }
-    let stats = p.stats()?;
+    Ok((summarise(samples), last))
+}
 
-    println!(
-        "{} -> {}x{} {:?}: {} bytes; {} iterations",
-        args.input.display(),
-        dims.0,
-        dims.1,
-        args.format,
-        out_len,
-        n
-    );
-    for (name, samples) in [
-        ("warm call", warm),
-        ("instantiate", instantiate),
-        ("first call", first_call),
-    ] {
-        let s = summarise(samples);
-        println!(
-            "  {name:<12} median {:>10}  p95 {:>10}  min {:>10}",
-            ms(s.median),
-            ms(s.p95),
-            ms(s.min)
-        );
+fn native_options(o: &wit::Options) -> imgpipe_component::Options {
+    use imgpipe_component::{Color, Filter, Fit};
+    imgpipe_component::Options {
+        quality: o.quality,
+        max_width: o.max_width,
+        max_height: o.max_height,
+        fit: o.fit.map(|f| match f {
+            wit::Fit::Inside => Fit::Inside,
+            wit::Fit::Cover => Fit::Cover,
+            wit::Fit::Contain => Fit::Contain,
+            wit::Fit::Fill => Fit::Fill,
+        }),
+        filter: o.filter.map(|f| match f {
+            wit::Filter::Lanczos3 => Filter::Lanczos3,
+            wit::Filter::Nearest => Filter::Nearest,
+            wit::Filter::Bilinear => Filter::Bilinear,
+            wit::Filter::CatmullRom => Filter::CatmullRom,
+            wit::Filter::Mitchell => Filter::Mitchell,
+        }),
+        background: o.background.map(|c| Color {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+            a: c.a,
+        }),
+        auto_orient: o.auto_orient,
+        allow_enlarge: o.allow_enlarge,
+        max_input_pixels: o.max_input_pixels,
+        max_input_bytes: o.max_input_bytes,
+        fast_shrink_on_load: o.fast_shrink_on_load,
     }
-    println!(
-        "  linear memory peak {:.1} MiB",
-        stats.peak_memory_bytes as f64 / (1 << 20) as f64
-    );
-    Ok(())
+}
+
+/// The process's peak resident set (VmHWM), 0 where /proc is not available.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
 }

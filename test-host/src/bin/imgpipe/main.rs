@@ -145,9 +145,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let runtime = runtime(cli.component)?;
             batch::run(&runtime, args).map_err(Failure::Host)
         }
+        Command::Bench(args) if args.is_native() => bench::run(None, args).map_err(Failure::Host),
         Command::Bench(args) => {
             let runtime = runtime(cli.component)?;
-            bench::run(&runtime, args).map_err(Failure::Host)
+            bench::run(Some(&runtime), args).map_err(Failure::Host)
         }
     }
 }

@@ -1,0 +1,180 @@
+// The whole benchmark in one run, on the same inputs and options: the imgpipe component in
+// wasmtime (warm, instantiate, fresh process), the same pipeline compiled natively, and the peers
+// (sharp, wasm-vips, photon, jimp). Writes results/results.json, results/results.md (the table)
+// and results/chart.svg.
+//
+// Run with: bench/run   (or: cd bench && npm ci && node run.mjs [--quick])
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const fixtures = resolve(root, '../shared/fixtures/sharp');
+const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/imgpipe-target');
+const imgpipe = join(target, 'release/imgpipe');
+const work = join(here, 'work');
+const results = join(here, 'results');
+const quick = process.argv.includes('--quick');
+mkdirSync(work, { recursive: true });
+mkdirSync(results, { recursive: true });
+
+execFileSync('cargo', ['build', '--release', '--locked', '-p', 'imgpipe'], { cwd: root, stdio: 'inherit' });
+
+// W2's 12-megapixel input, made reproducibly from sharp's benchmark photo by our own CLI.
+const w1 = join(fixtures, '2569067123_aca715a2ee_o.jpg');
+const w2 = join(work, 'w2-4000x3000.jpg');
+if (!existsSync(w2)) {
+  execFileSync(imgpipe, ['process', w1, '-o', w2, '-W', '4000', '-H', '3000', '--fit', 'fill', '--allow-enlarge', '-q', '92']);
+}
+
+const n = quick ? 5 : 20;
+const workloads = [
+  { id: 'W1', what: "sharp's benchmark, 2725x2225 JPEG to 720x588 JPEG q80", input: w1, w: 720, h: 588, format: 'jpeg', q: 80, n },
+  { id: 'W2', what: '12 MP JPEG to fit 1920x1080, JPEG q85', input: w2, w: 1920, h: 1080, format: 'jpeg', q: 85, n: Math.ceil(n / 2) },
+  { id: 'W3', what: '2048x1536 RGBA PNG to 720x540 PNG', input: join(fixtures, 'alpha-premultiply-2048x1536-paper.png'), w: 720, h: 540, format: 'png', q: 80, n },
+  { id: 'W4', what: 'W1 to WebP q80', input: w1, w: 720, h: 588, format: 'webp', q: 80, n },
+  { id: 'W5', what: 'W1 to AVIF q50 (sharp\'s default quality)', input: w1, w: 720, h: 588, format: 'avif', q: 50, n: quick ? 2 : 5 },
+];
+const peers = ['sharp', 'wasm-vips', 'photon', 'jimp'];
+
+function ours(wl, native, out) {
+  const args = ['bench', wl.input, '-W', wl.w, '-H', wl.h, '-q', wl.q, '-f', wl.format, '-n', wl.n, '--json', '--output', out];
+  if (native) args.push('--native');
+  return JSON.parse(execFileSync(imgpipe, args.map(String)).toString());
+}
+
+/** A fresh process that loads the cached .cwasm and answers one call: wall time, median. */
+function freshProcess(wl, out) {
+  const args = ['process', wl.input, '-o', out, '-W', wl.w, '-H', wl.h, '-q', wl.q, '-f', wl.format].map(String);
+  execFileSync(imgpipe, args); // makes sure the .cwasm cache is current
+  const times = [];
+  for (let i = 0; i < Math.max(5, Math.ceil(wl.n / 2)); i++) {
+    const start = performance.now();
+    execFileSync(imgpipe, args);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function peer(name, wl, out) {
+  const args = [join(here, 'peers.mjs'), name, wl.input, wl.w, wl.h, wl.format, wl.q, wl.n, out].map(String);
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: here }).toString());
+}
+
+async function rgb(input) {
+  return sharp(input).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+}
+
+/** PSNR of an output against a lossless reference resize (libvips Lanczos3 from a full decode). */
+async function psnr(outFile, reference) {
+  let { data, info } = await rgb(readFileSync(outFile));
+  if (info.width !== reference.info.width || info.height !== reference.info.height) {
+    ({ data, info } = await sharp(readFileSync(outFile)).flatten({ background: '#ffffff' }).removeAlpha()
+      .resize(reference.info.width, reference.info.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }));
+  }
+  let se = 0;
+  for (let i = 0; i < data.length; i++) se += (data[i] - reference.data[i]) ** 2;
+  const mse = se / data.length;
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+const rows = [];
+for (const wl of workloads) {
+  console.error(`${wl.id}: ${wl.what}`);
+  const reference = await rgb(await sharp(wl.input).rotate()
+    .resize(wl.w, wl.h, { fit: 'inside', kernel: 'lanczos3', fastShrinkOnLoad: false, withoutEnlargement: true })
+    .png().toBuffer());
+  const entries = [];
+  const out = (name) => join(work, `${wl.id}-${name}.${wl.format}`);
+  const component = ours(wl, false, out('imgpipe'));
+  component.fresh_process_ms = freshProcess(wl, join(work, `${wl.id}-fresh.${wl.format}`));
+  entries.push(['imgpipe (wasm)', component, out('imgpipe')]);
+  entries.push(['imgpipe (native)', ours(wl, true, out('native')), out('native')]);
+  for (const name of peers) entries.push([name, peer(name, wl, out(name)), out(name)]);
+  const sharpMedian = entries.find(([name]) => name === 'sharp')[1].warm?.median_ms;
+  for (const [name, r, file] of entries) {
+    const row = { workload: wl.id, what: wl.what, contender: name, ...r };
+    if (!r.unsupported) {
+      row.psnr_db = await psnr(file, reference);
+      row.ratio_to_sharp = r.warm.median_ms / sharpMedian;
+    }
+    rows.push(row);
+    console.error(`  ${name.padEnd(18)} ${r.unsupported ? r.unsupported : `${r.warm.median_ms.toFixed(1)} ms`}`);
+  }
+}
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`;
+const date = new Date().toISOString().slice(0, 10);
+writeFileSync(join(results, 'results.json'), JSON.stringify({ date, machine, rows }, null, 2));
+
+const mib = (b) => (b / 2 ** 20).toFixed(1);
+const lines = [
+  `Measured ${date} on ${machine}, Node ${process.version}; medians of ${n} warm calls (W2 ${Math.ceil(n / 2)}, W5 ${quick ? 2 : 5}).`,
+  'Peak memory: the component\'s linear memory; peak RSS of the process for the others.',
+  'PSNR: against a lossless libvips Lanczos3 resize of a full decode, alpha flattened onto white.',
+  '',
+  '| Workload | Contender | Median | p95 | vs sharp | Peak memory | Bytes | PSNR |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+];
+for (const r of rows) {
+  if (r.unsupported) {
+    lines.push(`| ${r.workload} | ${r.contender} | n/a | | | | | ${r.unsupported} |`);
+    continue;
+  }
+  lines.push(`| ${r.workload} | ${r.contender} | ${r.warm.median_ms.toFixed(1)} ms | ${r.warm.p95_ms.toFixed(1)} ms | ${r.ratio_to_sharp.toFixed(2)}x | ${mib(r.peak_memory_bytes)} MiB | ${r.bytes} | ${r.psnr_db.toFixed(2)} dB |`);
+}
+const cold = rows.filter((r) => r.contender === 'imgpipe (wasm)');
+lines.push('', '| Workload | Instantiate p50 | Instantiate p99 | First call p50 | Fresh process, first call (wall) |', '| --- | ---: | ---: | ---: | ---: |');
+for (const r of cold) {
+  lines.push(`| ${r.workload} | ${(r.instantiate.median_ms * 1000).toFixed(0)} µs | ${(r.instantiate.p99_ms * 1000).toFixed(0)} µs | ${r.first_call.median_ms.toFixed(1)} ms | ${r.fresh_process_ms.toFixed(1)} ms |`);
+}
+writeFileSync(join(results, 'results.md'), `${lines.join('\n')}\n`);
+writeFileSync(join(results, 'chart.svg'), chart(rows, `${date}, ${machine}`));
+console.log(lines.join('\n'));
+
+/** Horizontal bars of each contender's median time relative to sharp, one group per workload. */
+function chart(rows, caption) {
+  const names = ['imgpipe (wasm)', 'imgpipe (native)', ...peers];
+  const colours = ['#1f77b4', '#aec7e8', '#d62728', '#ff7f0e', '#2ca02c', '#9467bd'];
+  const max = 4;
+  const barH = 12;
+  const groupH = names.length * barH + 18;
+  const left = 150;
+  const width = 640;
+  const plotW = width - left - 60;
+  const height = workloads.length * groupH + 70;
+  const x = (ratio) => left + (Math.min(ratio, max) / max) * plotW;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="16" font-size="13">Median time relative to sharp (lower is faster; bars clipped at ${max}x)</text>`,
+  ];
+  for (let t = 0; t <= max; t++) {
+    parts.push(`<line x1="${x(t)}" y1="26" x2="${x(t)}" y2="${height - 30}" stroke="${t === 1 ? '#000' : '#ddd'}"/>`);
+    parts.push(`<text x="${x(t)}" y="${height - 18}" text-anchor="middle">${t}x</text>`);
+  }
+  workloads.forEach((wl, g) => {
+    const top = 30 + g * groupH;
+    parts.push(`<text x="4" y="${top + 10}" font-weight="bold">${wl.id} (${wl.format})</text>`);
+    names.forEach((name, i) => {
+      const r = rows.find((row) => row.workload === wl.id && row.contender === name);
+      const y = top + 14 + i * barH;
+      parts.push(`<text x="${left - 6}" y="${y + 9}" text-anchor="end">${name}</text>`);
+      if (!r || r.unsupported) {
+        parts.push(`<text x="${left + 4}" y="${y + 9}" fill="#888">not supported</text>`);
+        return;
+      }
+      parts.push(`<rect x="${left}" y="${y}" width="${x(r.ratio_to_sharp) - left}" height="${barH - 2}" fill="${colours[i]}"/>`);
+      parts.push(`<text x="${x(r.ratio_to_sharp) + 4}" y="${y + 9}">${r.ratio_to_sharp.toFixed(2)}x (${r.warm.median_ms.toFixed(1)} ms)</text>`);
+    });
+  });
+  parts.push(`<text x="${left}" y="${height - 4}" fill="#555">${caption}</text>`, '</svg>');
+  return parts.join('\n');
+}
