@@ -147,8 +147,8 @@ function chart(rows, caption) {
   const barH = 12;
   const groupH = names.length * barH + 18;
   const left = 150;
-  const width = 640;
-  const plotW = width - left - 60;
+  const width = 760;
+  const plotW = width - left - 170;
   const height = workloads.length * groupH + 70;
   const x = (ratio) => left + (Math.min(ratio, max) / max) * plotW;
   const parts = [

@@ -48,25 +48,29 @@ pub fn apply(raster: Raster, o: u8) -> Result<Raster> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rotate_90_clockwise() {
-        // 2x1: red, green. Orientation 6 = rotate 90° clockwise: 1x2, red on top.
-        let r = Raster {
+    /// 2x1: red, green.
+    fn red_green() -> Raster {
+        Raster {
             width: 2,
             height: 1,
             alpha: false,
             data: vec![255, 0, 0, 0, 255, 0],
-        };
-        let out = apply(r, 6).unwrap();
+        }
+    }
+
+    #[test]
+    fn rotations_by_exif_orientation() {
+        // 6 = rotate 90° clockwise: 1x2, red on top. 8 = counter-clockwise: green on top.
+        let out = apply(red_green(), 6).unwrap();
         assert_eq!((out.width, out.height), (1, 2));
         assert_eq!(out.data, vec![255, 0, 0, 0, 255, 0]);
-        let r = Raster {
-            width: 2,
-            height: 1,
-            alpha: false,
-            data: vec![255, 0, 0, 0, 255, 0],
-        };
-        let out = apply(r, 8).unwrap();
+        let out = apply(red_green(), 8).unwrap();
         assert_eq!(out.data, vec![0, 255, 0, 255, 0, 0]);
+        // 2 = mirrored: green, red.
+        assert_eq!(
+            apply(red_green(), 2).unwrap().data,
+            vec![0, 255, 0, 255, 0, 0]
+        );
+        assert_eq!(apply(red_green(), 1).unwrap(), red_green());
     }
 }
