@@ -5,6 +5,7 @@ mod alpha;
 mod cli;
 mod errors;
 mod formats;
+mod hostile;
 mod limits;
 mod memory;
 mod orientation;
