@@ -1,6 +1,8 @@
 //! Compiled-code cache: the component's machine code is written next to the `.wasm` as a
-//! `.cwasm` named by a hash of the wasm bytes and the engine's settings, so a changed component
-//! or engine never loads stale code, and a fresh process starts in milliseconds.
+//! `.cwasm` named by a hash of the wasm file's size and modification time and the engine's
+//! settings, so a rebuilt component or another engine never loads stale code, and a fresh
+//! process starts in milliseconds without reading the 4 MB `.wasm` (measured: reading and
+//! hashing it was about half of an 11 ms `imgpipe inspect`).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -13,9 +15,9 @@ use wasmtime::error::Context;
 
 /// Loads `wasm` as a component, from the compiled cache when it is current.
 pub fn load(engine: &Engine, wasm: &Path) -> Result<Component> {
-    let bytes =
-        std::fs::read(wasm).with_context(|| format!("read component {}", wasm.display()))?;
-    let cwasm = cached_path(engine, wasm, &bytes);
+    let meta =
+        std::fs::metadata(wasm).with_context(|| format!("read component {}", wasm.display()))?;
+    let cwasm = cached_path(engine, wasm, &meta);
     if cwasm.exists() {
         // SAFETY: the file is one this function wrote with this engine's settings (its name
         // carries their hash) and is not edited by anything else.
@@ -27,6 +29,8 @@ pub fn load(engine: &Engine, wasm: &Path) -> Result<Component> {
             ),
         }
     }
+    let bytes =
+        std::fs::read(wasm).with_context(|| format!("read component {}", wasm.display()))?;
     let compiled = engine
         .precompile_component(&bytes)
         .with_context(|| format!("compile component {}", wasm.display()))?;
@@ -62,9 +66,10 @@ fn remove_stale(current: &Path) {
     }
 }
 
-fn cached_path(engine: &Engine, wasm: &Path, bytes: &[u8]) -> PathBuf {
+fn cached_path(engine: &Engine, wasm: &Path, meta: &std::fs::Metadata) -> PathBuf {
     let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
+    meta.len().hash(&mut hasher);
+    meta.modified().ok().hash(&mut hasher);
     engine.precompile_compatibility_hash().hash(&mut hasher);
     let stem = wasm
         .file_stem()
