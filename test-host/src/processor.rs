@@ -61,19 +61,6 @@ impl<'r> Processor<'r> {
         self.instances
     }
 
-    /// Linear memory of the current instance in bytes, as the host sees it (0 before the first
-    /// call).
-    pub fn memory_bytes(&mut self) -> u64 {
-        match &mut self.live {
-            Some(live) => live
-                .bindings
-                .imgpipe_image_processor()
-                .call_stats(&mut live.store)
-                .map_or(0, |s| s.memory_bytes),
-            None => 0,
-        }
-    }
-
     /// Processes `image`; `format` `None` is the plain `process` (JPEG). The outer error is a
     /// host failure (a limit trap); the inner one is the component's answer.
     pub fn process(

@@ -55,7 +55,8 @@ pub struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) pre: ImageProcessorPre<State>,
     pub(crate) config: RuntimeConfig,
-    ticker: Ticker,
+    /// Kept only to stop the epoch thread when the runtime is dropped.
+    _ticker: Ticker,
 }
 
 impl Runtime {
@@ -74,7 +75,7 @@ impl Runtime {
             engine,
             pre,
             config,
-            ticker,
+            _ticker: ticker,
         })
     }
 
@@ -95,7 +96,6 @@ impl Runtime {
 
     /// Epoch ticks a call may run.
     pub(crate) fn deadline_ticks(&self) -> u64 {
-        let _ = &self.ticker;
         (self.config.time_limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
     }
 }
