@@ -1,6 +1,7 @@
-//! Builds the image-processor component for wasm32-wasip2 so that `cargo run`, `cargo test` and
-//! `cargo build` of the host need no separate step; its path reaches the host as
-//! `IMGPIPE_COMPONENT_PATH`.
+//! Builds the image-processor component and the HTTP gateway for wasm32-wasip2, and composes
+//! them into one servable component (what `wac plug gateway.wasm --plug processor.wasm` does, with
+//! the same library), so that `cargo run`, `cargo test` and `cargo build` of the host need no
+//! separate step. The paths reach the host as `IMGPIPE_COMPONENT_PATH` and `IMGPIPE_SERVED_PATH`.
 //!
 //! The component is built by a nested cargo into its own target directory (next to the host's),
 //! so the two builds never wait on each other's lock. When the wasm target or the C toolchain for
@@ -12,7 +13,7 @@ use std::process::Command;
 
 const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "component";
-const PACKAGE: &str = "imgpipe-component";
+const PACKAGES: [&str; 2] = ["imgpipe-component", "imgpipe-gateway"];
 
 fn main() {
     let manifest_dir =
@@ -24,6 +25,8 @@ fn main() {
     for path in [
         "component/src",
         "component/Cargo.toml",
+        "component/gateway/src",
+        "component/gateway/Cargo.toml",
         "wit",
         "Cargo.lock",
         ".cargo/config.toml",
@@ -36,11 +39,12 @@ fn main() {
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
     let host_target_dir = out_dir.ancestors().nth(4).unwrap_or(&out_dir).to_path_buf();
     let target_dir = host_target_dir.join("component-build");
-    let wasm = target_dir
-        .join(TARGET)
-        .join(PROFILE)
-        .join("imgpipe_component.wasm");
+    let wasm_dir = target_dir.join(TARGET).join(PROFILE);
+    let wasm = wasm_dir.join("imgpipe_component.wasm");
+    let gateway = wasm_dir.join("imgpipe_gateway.wasm");
+    let served = wasm_dir.join("imgpipe_served.wasm");
     println!("cargo:rustc-env=IMGPIPE_COMPONENT_PATH={}", wasm.display());
+    println!("cargo:rustc-env=IMGPIPE_SERVED_PATH={}", served.display());
 
     if env::var_os("IMGPIPE_SKIP_COMPONENT_BUILD").is_some() {
         return;
@@ -52,16 +56,9 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
         .current_dir(&root)
-        .args([
-            "build",
-            "--locked",
-            "-p",
-            PACKAGE,
-            "--target",
-            TARGET,
-            "--profile",
-            PROFILE,
-        ])
+        .args(["build", "--locked"])
+        .args(PACKAGES.iter().flat_map(|p| ["-p", p]))
+        .args(["--target", TARGET, "--profile", PROFILE])
         .arg("--target-dir")
         .arg(&target_dir)
         // The host's own flags and wrappers (clippy, coverage) are not the component's.
@@ -73,15 +70,41 @@ fn main() {
         .expect("run cargo to build the component");
     if !status.success() {
         panic!(
-            "building the {PACKAGE} component for {TARGET} failed (see above); scripts/setup installs what it needs"
+            "building the components for {TARGET} failed (see above); scripts/setup installs what it needs"
         );
     }
-    if !wasm.exists() {
+    if let Err(e) = compose(&gateway, &wasm, &served) {
         panic!(
-            "the component build succeeded but {} is missing",
+            "composing {} with {} failed: {e:#}",
+            gateway.display(),
             wasm.display()
         );
     }
+}
+
+/// Plugs the processor into the gateway's processor import, as `wac plug` does, and writes the
+/// result only when it changed (so the host's `.cwasm` cache, keyed by mtime, stays valid).
+fn compose(gateway: &Path, processor: &Path, out: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use wac_graph::{CompositionGraph, EncodeOptions, types::Package};
+
+    let read = |p: &Path| std::fs::read(p).with_context(|| format!("read {}", p.display()));
+    let mut graph = CompositionGraph::new();
+    let socket = Package::from_bytes("imgpipe:gateway", None, read(gateway)?, graph.types_mut())?;
+    let socket = graph.register_package(socket)?;
+    let plug = Package::from_bytes(
+        "imgpipe:processor",
+        None,
+        read(processor)?,
+        graph.types_mut(),
+    )?;
+    let plug = graph.register_package(plug)?;
+    wac_graph::plug(&mut graph, vec![plug], socket)?;
+    let bytes = graph.encode(EncodeOptions::default())?;
+    if std::fs::read(out).ok().as_deref() != Some(bytes.as_slice()) {
+        std::fs::write(out, bytes).with_context(|| format!("write {}", out.display()))?;
+    }
+    Ok(())
 }
 
 /// The wasm32-wasip2 standard library and Debian's clang-19 (libwebp's C) are present.

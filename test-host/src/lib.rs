@@ -22,6 +22,7 @@
 mod cache;
 mod processor;
 mod runtime;
+pub mod server;
 
 pub use processor::{Processor, describe, error_kind};
 pub use runtime::{Runtime, RuntimeConfig, component_path};

@@ -62,7 +62,7 @@ pub struct Runtime {
 impl Runtime {
     /// Builds the engine and loads `config.component`.
     pub fn new(config: RuntimeConfig) -> Result<Runtime> {
-        let engine = engine(&config)?;
+        let engine = engine(config.memory_limit, config.max_instances)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("link WASI")?;
@@ -100,17 +100,20 @@ impl Runtime {
     }
 }
 
-fn engine(config: &RuntimeConfig) -> Result<Engine> {
+/// An engine with the pooling allocator sized for `max_instances` component instances whose
+/// memories may each grow to `memory_limit`, and epoch interruption for time limits.
+pub(crate) fn engine(memory_limit: usize, max_instances: u32) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
-    let n = config.max_instances.max(1);
+    let n = max_instances.max(1);
     // A wasip2 component built by rustc holds a few core instances (the program, shims for
-    // indirect calls) with one memory and a few tables.
+    // indirect calls) with one memory and a few tables; the served component is two of them
+    // composed (gateway and processor).
     pool.total_component_instances(n)
-        .total_core_instances(n * 8)
-        .total_memories(n * 2)
-        .total_tables(n * 8)
+        .total_core_instances(n * 16)
+        .total_memories(n * 4)
+        .total_tables(n * 16)
         .total_stacks(n)
-        .max_memory_size(config.memory_limit);
+        .max_memory_size(memory_limit);
     let mut wasm = Config::new();
     // The default 4 GiB reservation per memory (virtual address space only) lets compiled code
     // skip bounds checks on every load and store; the memory limit is enforced on growth.
@@ -120,12 +123,12 @@ fn engine(config: &RuntimeConfig) -> Result<Engine> {
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] until dropped.
-struct Ticker {
+pub(crate) struct Ticker {
     stop: Arc<AtomicBool>,
 }
 
 impl Ticker {
-    fn start(engine: Engine) -> Ticker {
+    pub(crate) fn start(engine: Engine) -> Ticker {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         thread::spawn(move || {

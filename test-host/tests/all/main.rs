@@ -2,16 +2,19 @@
 //! One binary; one module per behaviour; helpers here.
 
 mod alpha;
+mod browser;
 mod cli;
 mod errors;
 mod formats;
 mod hostile;
+mod http;
 mod limits;
 mod memory;
 mod orientation;
 mod pngsuite;
 mod quality;
 mod resize;
+mod sandbox;
 mod stats;
 
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 mod args;
 mod batch;
 mod bench;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,9 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Time one workload through the component: warm calls, instantiation and first calls.
     Bench(bench::BenchArgs),
+    /// Serve the HTTP API (POST /process, GET / /stats /health /metrics) on one instance per
+    /// request.
+    Serve(serve::ServeArgs),
 }
 
 /// What went wrong, for the exit code: the component's answer (1) or the host (2).
@@ -150,5 +154,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let runtime = runtime(cli.component)?;
             bench::run(Some(&runtime), args).map_err(Failure::Host)
         }
+        Command::Serve(args) => serve::run(args).map_err(Failure::Host),
     }
 }

@@ -1,0 +1,54 @@
+//! `format=auto`: the best output format the client says it accepts, AVIF first, then WebP,
+//! then JPEG (which every client shows). The answer must carry `Vary: Accept`.
+
+use crate::params::Format;
+
+/// Picks AVIF, WebP or JPEG from an `Accept` header value. A type counts only when named
+/// exactly with a q-value above zero: wildcards (`image/*`, `*/*`) do not, because clients send
+/// them whatever they can decode.
+pub fn negotiate(accept: Option<&str>) -> Format {
+    let accepts = |wanted: &str| {
+        accept.unwrap_or("").split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let media = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            media.eq_ignore_ascii_case(wanted) && !refused
+        })
+    };
+    if accepts("image/avif") {
+        Format::Avif
+    } else if accepts("image/webp") {
+        Format::Webp
+    } else {
+        Format::Jpeg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefers_avif_then_webp_then_jpeg() {
+        let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+        assert_eq!(negotiate(Some(chrome)), Format::Avif);
+        assert_eq!(negotiate(Some("image/webp,*/*")), Format::Webp);
+        assert_eq!(negotiate(Some("IMAGE/WEBP")), Format::Webp);
+        assert_eq!(negotiate(Some("image/png, image/jpeg")), Format::Jpeg);
+        assert_eq!(negotiate(Some("image/*")), Format::Jpeg);
+        assert_eq!(negotiate(None), Format::Jpeg);
+    }
+
+    #[test]
+    fn q_zero_refuses() {
+        assert_eq!(
+            negotiate(Some("image/avif;q=0, image/webp;q=0.5")),
+            Format::Webp
+        );
+        assert_eq!(negotiate(Some("image/avif; q=0.0")), Format::Jpeg);
+    }
+}

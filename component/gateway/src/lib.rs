@@ -1,0 +1,27 @@
+//! The HTTP gateway component: serves the image processor over `wasi:http`.
+//!
+//! It exports `wasi:http/incoming-handler` (through `wstd`) and imports the processor
+//! interface; `wac plug` fills that import with the image-processor component, so the two ship
+//! as one servable component while the processor stays usable on its own. Routes:
+//!
+//! - `POST /process?w=&h=&q=&format=&fit=&filter=&bg=&enlarge=&orient=` with the image as the
+//!   body answers the image; with `Content-Type: application/json` and
+//!   `{"image": "<base64>", ...options}` it answers JSON (see [`contract`]).
+//! - `GET /stats`, `GET /health`, and `GET /`, an upload page.
+//!
+//! The parsing and error mapping are plain Rust, tested natively; only [`server`] needs wasm.
+
+pub mod accept;
+pub mod contract;
+pub mod params;
+pub mod reply;
+
+#[cfg(target_arch = "wasm32")]
+mod server;
+
+/// Largest raw image body accepted, the processor's own default `max-input-bytes` (64 MiB).
+pub const MAX_BODY_BYTES: u64 = 64 << 20;
+
+/// Largest JSON body accepted: base64 of a [`MAX_BODY_BYTES`] image (4 characters per 3 bytes)
+/// plus room for the options.
+pub const MAX_JSON_BYTES: u64 = MAX_BODY_BYTES.div_ceil(3) * 4 + (64 << 10);

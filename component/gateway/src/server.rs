@@ -1,0 +1,270 @@
+//! The `wasi:http` handler: routing, request bodies read up to a limit, and the answers.
+
+use std::time::Instant;
+
+use wstd::http::{Body, BodyExt, Error, Method, Request, Response};
+
+use crate::accept::negotiate;
+use crate::contract;
+use crate::params::{Filter, Fit, Format, Params};
+use crate::reply::Failure;
+use crate::{MAX_BODY_BYTES, MAX_JSON_BYTES};
+
+use bindings::imgpipe::image::processor;
+use bindings::imgpipe::image::types as wit;
+
+mod bindings {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "gateway",
+    });
+}
+
+/// The upload page, with its styles and script inline: it needs nothing but this component.
+const PAGE: &str = include_str!("page.html");
+
+#[wstd::http_server]
+async fn main(request: Request<Body>) -> Result<Response<Body>, Error> {
+    Ok(route(request).await.unwrap_or_else(|failure| {
+        respond(failure.status, "application/json", failure.to_json(), &[])
+    }))
+}
+
+async fn route(request: Request<Body>) -> Result<Response<Body>, Failure> {
+    let method = request.method().clone();
+    match (request.uri().path(), method) {
+        ("/process", Method::POST) => process(request).await,
+        ("/", Method::GET) => Ok(respond(200, "text/html; charset=utf-8", PAGE, &[])),
+        ("/health", Method::GET) => Ok(json(br#"{"status":"ok"}"#.to_vec(), &[])),
+        ("/stats", Method::GET) => Ok(json(stats_json(&processor::stats()), &[])),
+        ("/process" | "/" | "/health" | "/stats", method) => Err(Failure::new(
+            "method-not-allowed",
+            format!(
+                "{method} is not allowed on {}: POST /process, GET / /health /stats",
+                request.uri().path()
+            ),
+        )),
+        (path, _) => Err(Failure::new(
+            "not-found",
+            format!("no route {path}: POST /process, GET / /health /stats"),
+        )),
+    }
+}
+
+/// `POST /process`: the raw image, or the JSON contract when the body says it is JSON.
+async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let is_json = header("content-type").is_some_and(|t| {
+        t.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    let accept = header("accept");
+    let params = Params::from_query(request.uri().query())
+        .map_err(|e| Failure::invalid_option(&e.name, e.message))?;
+    let limit = if is_json {
+        MAX_JSON_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let body = read_body(request.into_body(), limit).await?;
+    let (image, params) = if is_json {
+        contract::parse(&body, params)?
+    } else {
+        (body, params)
+    };
+
+    let auto = params.format == Some(Format::Auto);
+    let format = match params.format.unwrap_or(Format::Jpeg) {
+        Format::Auto => negotiate(accept.as_deref()),
+        chosen => chosen,
+    };
+    let started = Instant::now();
+    let result = processor::process_with_format(&image, options(&params), wit_format(format));
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    let out = result.map_err(failure)?;
+
+    let timing = format!("process;dur={millis:.2}");
+    let (width, height) = (out.width.to_string(), out.height.to_string());
+    let mut headers = vec![
+        ("server-timing", timing.as_str()),
+        ("x-image-width", width.as_str()),
+        ("x-image-height", height.as_str()),
+    ];
+    if auto {
+        headers.push(("vary", "Accept"));
+    }
+    if is_json {
+        let answer =
+            contract::Answer::new(&out.image, out.width, out.height, format_name(out.format));
+        let body = serde_json::to_vec(&answer)
+            .map_err(|e| Failure::new("encode-failed", format!("write the JSON answer: {e}")))?;
+        Ok(json(body, &headers))
+    } else {
+        Ok(respond(200, &out.mime_type, out.image, &headers))
+    }
+}
+
+/// Reads the body up to `limit` bytes. A declared length over the limit is refused before a
+/// byte is read; an undeclared (chunked) one as soon as it passes the limit. The rest is never
+/// read: dropping the body tells the host to discard it.
+async fn read_body(body: Body, limit: u64) -> Result<Vec<u8>, Failure> {
+    let declared = body.content_length();
+    if let Some(n) = declared.filter(|&n| n > limit) {
+        return Err(Failure::body_too_large(limit, Some(n)));
+    }
+    let capacity = declared.unwrap_or(0).min(limit);
+    let mut buffer = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let mut body = body.into_boxed_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            Failure::new("bad-body", format!("reading the request body failed: {e}"))
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if (buffer.len() + data.len()) as u64 > limit {
+                return Err(Failure::body_too_large(limit, None));
+            }
+            buffer.extend_from_slice(&data);
+        }
+    }
+    Ok(buffer)
+}
+
+fn json(body: Vec<u8>, headers: &[(&'static str, &str)]) -> Response<Body> {
+    respond(200, "application/json", body, headers)
+}
+
+fn respond(
+    status: u16,
+    content_type: &str,
+    body: impl Into<Body>,
+    headers: &[(&'static str, &str)],
+) -> Response<Body> {
+    let mut response = Response::new(body.into());
+    *response.status_mut() =
+        wstd::http::StatusCode::from_u16(status).unwrap_or(wstd::http::StatusCode::OK);
+    let map = response.headers_mut();
+    for (name, value) in std::iter::once(&("content-type", content_type)).chain(headers) {
+        if let Ok(value) = wstd::http::HeaderValue::from_str(value) {
+            map.insert(*name, value);
+        }
+    }
+    response
+}
+
+/// The processor's error as an HTTP failure: the same kind names as the WIT cases.
+fn failure(error: wit::Error) -> Failure {
+    match error {
+        wit::Error::EmptyInput(m) => Failure::new("empty-input", m),
+        wit::Error::UnsupportedFormat(m) => Failure::new("unsupported-format", m),
+        wit::Error::DecodeFailed(m) => Failure::new("decode-failed", m),
+        wit::Error::TooLarge(t) => Failure {
+            limit: Some(t.limit),
+            ..Failure::new("too-large", t.message)
+        },
+        wit::Error::InvalidOption(o) => Failure::invalid_option(&o.name, o.message),
+        wit::Error::EncodeFailed(m) => Failure::new("encode-failed", m),
+    }
+}
+
+fn options(p: &Params) -> wit::Options {
+    wit::Options {
+        quality: p.quality,
+        max_width: p.width,
+        max_height: p.height,
+        fit: p.fit.map(|f| match f {
+            Fit::Inside => wit::Fit::Inside,
+            Fit::Cover => wit::Fit::Cover,
+            Fit::Contain => wit::Fit::Contain,
+            Fit::Fill => wit::Fit::Fill,
+        }),
+        filter: p.filter.map(|f| match f {
+            Filter::Lanczos3 => wit::Filter::Lanczos3,
+            Filter::Nearest => wit::Filter::Nearest,
+            Filter::Bilinear => wit::Filter::Bilinear,
+            Filter::CatmullRom => wit::Filter::CatmullRom,
+            Filter::Mitchell => wit::Filter::Mitchell,
+        }),
+        background: p.background.map(|[r, g, b, a]| wit::Color { r, g, b, a }),
+        auto_orient: p.orient,
+        allow_enlarge: p.enlarge,
+        // The processor's defaults (64 MiB, 100 MP) are the service's limits too.
+        max_input_pixels: None,
+        max_input_bytes: None,
+        fast_shrink_on_load: None,
+    }
+}
+
+fn wit_format(format: Format) -> wit::OutputFormat {
+    match format {
+        Format::Png => wit::OutputFormat::Png,
+        Format::Webp => wit::OutputFormat::Webp,
+        Format::WebpLossless => wit::OutputFormat::WebpLossless,
+        Format::Avif => wit::OutputFormat::Avif,
+        Format::Jpeg | Format::Auto => wit::OutputFormat::Jpeg,
+    }
+}
+
+fn format_name(format: wit::OutputFormat) -> &'static str {
+    match format {
+        wit::OutputFormat::Jpeg => "jpeg",
+        wit::OutputFormat::Png => "png",
+        wit::OutputFormat::Webp => "webp",
+        wit::OutputFormat::WebpLossless => "webp-lossless",
+        wit::OutputFormat::Avif => "avif",
+    }
+}
+
+/// The processor's `instance-stats` as JSON, with the WIT field names.
+fn stats_json(s: &wit::InstanceStats) -> Vec<u8> {
+    let e = &s.errors;
+    let recent: Vec<_> = s
+        .recent_errors
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "call": r.call,
+                "kind": error_kind_name(r.kind),
+                "message": r.message,
+                "input-bytes": r.input_bytes,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "calls": s.calls,
+        "successes": s.successes,
+        "errors": {
+            "empty-input": e.empty_input,
+            "unsupported-format": e.unsupported_format,
+            "decode-failed": e.decode_failed,
+            "too-large": e.too_large,
+            "invalid-option": e.invalid_option,
+            "encode-failed": e.encode_failed,
+        },
+        "bytes-in": s.bytes_in,
+        "bytes-out": s.bytes_out,
+        "total-time-ns": s.total_time_ns,
+        "max-time-ns": s.max_time_ns,
+        "memory-bytes": s.memory_bytes,
+        "peak-memory-bytes": s.peak_memory_bytes,
+        "recent-errors": recent,
+    });
+    serde_json::to_vec(&value).unwrap_or_default()
+}
+
+fn error_kind_name(kind: wit::ErrorKind) -> &'static str {
+    match kind {
+        wit::ErrorKind::EmptyInput => "empty-input",
+        wit::ErrorKind::UnsupportedFormat => "unsupported-format",
+        wit::ErrorKind::DecodeFailed => "decode-failed",
+        wit::ErrorKind::TooLarge => "too-large",
+        wit::ErrorKind::InvalidOption => "invalid-option",
+        wit::ErrorKind::EncodeFailed => "encode-failed",
+    }
+}

@@ -1,0 +1,66 @@
+//! `imgpipe serve`: the HTTP service, with the served component (gateway + processor).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use imgpipe::server::{Server, ServerConfig, served_component_path, shutdown_signal};
+use wasmtime::Result;
+use wasmtime::error::Context;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The served component (default: the one composed by this CLI's build).
+    #[arg(long, env = "IMGPIPE_SERVED")]
+    served: Option<PathBuf>,
+    /// Largest linear memory of a request's instance, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    memory_limit_mib: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit_secs: f64,
+    /// Requests served at once; more wait for a slot.
+    #[arg(long, default_value_t = 16)]
+    max_concurrency: usize,
+    /// Longest a request waits for a slot before a 503, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    queue_timeout_secs: f64,
+    /// No access-log line per request.
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    let config = ServerConfig {
+        component: args.served.unwrap_or_else(served_component_path),
+        addr: args.addr,
+        memory_limit: args.memory_limit_mib << 20,
+        time_limit: Duration::try_from_secs_f64(args.time_limit_secs)
+            .context("--time-limit-secs")?,
+        max_concurrency: args.max_concurrency,
+        queue_timeout: Duration::try_from_secs_f64(args.queue_timeout_secs)
+            .context("--queue-timeout-secs")?,
+        access_log: !args.quiet,
+    };
+    let component = config.component.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("start the async runtime")?;
+    runtime.block_on(async move {
+        let server = Server::bind(config).await?;
+        let addr = server.local_addr()?;
+        println!("imgpipe: serving http://{addr}/ (Ctrl-C to stop)");
+        println!(
+            "  the same with upstream wasmtime: wasmtime serve -Scli --addr {addr} {}",
+            component.display()
+        );
+        server.run(shutdown_signal()).await?;
+        println!("imgpipe: stopped");
+        Ok(())
+    })
+}

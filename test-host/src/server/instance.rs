@@ -1,0 +1,228 @@
+//! One request in one fresh instance: the store with its limits, the call of
+//! `wasi:http/incoming-handler`, and what a trap or a limit turns into.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::{
+    RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
+};
+
+use super::metrics::{Metered, Refusal};
+use super::{Shared, host_answer};
+
+/// Per-request host state: WASI with nothing granted (no files, environment or network), HTTP
+/// without outgoing requests, and the memory limit.
+pub struct State {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    hooks: NoOutgoing,
+    limiter: Limiter,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for State {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// The served component has no business calling out; any attempt is denied.
+struct NoOutgoing;
+
+impl WasiHttpHooks for NoOutgoing {
+    fn send_request(
+        &mut self,
+        _request: http::Request<WasiBody>,
+        _options: Option<RequestOptions>,
+        _fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> Box<
+        dyn Future<
+                Output = wasmtime_wasi_http::Result<(
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+                )>,
+            > + Send,
+    > {
+        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+    }
+}
+
+/// Caps each linear memory at the limit and remembers a refusal, so a trap that follows one
+/// is reported as the memory limit rather than as a crash.
+struct Limiter {
+    memory_limit: usize,
+    hit: Arc<AtomicBool>,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = desired <= self.memory_limit;
+        if !allowed {
+            self.hit.store(true, Ordering::Relaxed);
+        }
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1 << 20)
+    }
+}
+
+/// The component's answer, or the host's when the instance could not give one.
+pub type Answer = hyper::Response<HyperOutgoingBody>;
+
+/// Serves `request` with a fresh instance. The instance lives in its own task until the
+/// response body has been streamed; the answer comes back as soon as its head is ready.
+pub async fn serve(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> Answer {
+    let hit = Arc::new(AtomicBool::new(false));
+    let state = State {
+        wasi: WasiCtx::builder().inherit_stderr().build(),
+        http: WasiHttpCtx::new(),
+        table: ResourceTable::new(),
+        hooks: NoOutgoing,
+        limiter: Limiter {
+            memory_limit: shared.config.memory_limit,
+            hit: hit.clone(),
+        },
+    };
+    let mut store = Store::new(shared.pre.engine(), state);
+    store.limiter(|s| &mut s.limiter);
+    // Epoch ticks count wall time while wasm runs; past the deadline the instance traps.
+    store.set_epoch_deadline(shared.deadline_ticks());
+
+    let request = request.map(|body| Metered::counting(body, shared.metrics.clone()));
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let mut http = store.data_mut().http();
+    let prepared = http
+        .new_incoming_request(Scheme::Http, request)
+        .and_then(|request| Ok((request, http.new_response_outparam(sender)?)));
+    let (request, out) = match prepared {
+        Ok(v) => v,
+        Err(e) => return trap_answer(&shared, Refusal::Trap, &format!("{e:#}")),
+    };
+    let pre: ProxyPre<State> = shared.pre.clone();
+    shared.metrics.instances.fetch_add(1, Ordering::Relaxed);
+    let task = tokio::spawn(async move {
+        let proxy = pre.instantiate_async(&mut store).await?;
+        proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut store, request, out)
+            .await
+    });
+
+    // The epoch deadline stops wasm that computes too long; this stops an instance that waits
+    // too long (a client that trickles its body).
+    match tokio::time::timeout(shared.config.time_limit, receiver).await {
+        Ok(Ok(Ok(response))) => response,
+        // The guest answered with an HTTP error code rather than a response.
+        Ok(Ok(Err(code))) => trap_answer(&shared, Refusal::Trap, &format!("error code {code:?}")),
+        // The guest dropped the response: it trapped or returned without answering.
+        Ok(Err(_)) => {
+            let outcome = task.await;
+            let error = match outcome {
+                Ok(Ok(())) => "the component returned without answering".to_string(),
+                Ok(Err(e)) => {
+                    if matches!(
+                        e.downcast_ref::<wasmtime::Trap>(),
+                        Some(wasmtime::Trap::Interrupt)
+                    ) {
+                        return trap_answer(&shared, Refusal::Timeout, "");
+                    }
+                    format!("{e:#}")
+                }
+                Err(e) => format!("the instance's task failed: {e}"),
+            };
+            if hit.load(Ordering::Relaxed) {
+                trap_answer(&shared, Refusal::Memory, &error)
+            } else {
+                trap_answer(&shared, Refusal::Trap, &error)
+            }
+        }
+        Err(_) => {
+            task.abort();
+            trap_answer(&shared, Refusal::Timeout, "")
+        }
+    }
+}
+
+/// The host's JSON answer for a request whose instance failed, logged with its cause.
+pub(super) fn trap_answer(shared: &Shared, why: Refusal, detail: &str) -> Answer {
+    shared.metrics.refused(why);
+    let config = &shared.config;
+    let (status, kind, message) = match why {
+        Refusal::Timeout => (
+            503,
+            "timeout",
+            format!(
+                "processing took longer than {:?} and was stopped",
+                config.time_limit
+            ),
+        ),
+        Refusal::Memory => (
+            413,
+            "too-large",
+            format!(
+                "processing needed more than {} MiB of memory and was stopped",
+                config.memory_limit >> 20
+            ),
+        ),
+        Refusal::Busy => (
+            503,
+            "busy",
+            format!(
+                "all {} slots stayed busy for {:?}; try again",
+                config.max_concurrency, config.queue_timeout
+            ),
+        ),
+        Refusal::Trap => (
+            500,
+            "internal",
+            "the component failed on this request; the server goes on with a fresh instance"
+                .to_string(),
+        ),
+    };
+    if !detail.is_empty() {
+        eprintln!("imgpipe serve: {kind}: {detail}");
+    }
+    host_answer(status, kind, &message)
+}
+
+/// Bytes for a host-made answer body.
+pub fn full_body(bytes: impl Into<Bytes>) -> HyperOutgoingBody {
+    use http_body_util::BodyExt;
+    http_body_util::Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}

@@ -1,0 +1,129 @@
+//! A body over the limit is refused with 413 as soon as the limit is passed, without the server
+//! reading or buffering the rest, and the server's memory stays bounded.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use super::*;
+
+const BODY: usize = 70_000_000;
+
+/// Sends a `BODY`-byte upload (declared with Content-Length, or chunked) over a raw socket
+/// while reading the answer, as a client must when a server answers early; returns the status
+/// line and body of the answer, and how many bytes went out before the server stopped taking
+/// them.
+fn upload(server: &Server, chunked: bool) -> (u16, String, usize) {
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let length = if chunked {
+        "Transfer-Encoding: chunked".to_string()
+    } else {
+        format!("Content-Length: {BODY}")
+    };
+    write!(
+        stream,
+        "POST /process HTTP/1.1\r\nHost: {addr}\r\n{length}\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = stream.try_clone().unwrap();
+    let answer = std::thread::spawn(move || {
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Read until the headers and the (small, JSON) body are in; the server may then close.
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            if text.contains("\r\n\r\n") && text.trim_end().ends_with('}') {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&answer).into_owned()
+    });
+    let chunk = vec![0xA5u8; 64 << 10];
+    let mut sent = 0;
+    while sent < BODY {
+        let n = chunk.len().min(BODY - sent);
+        let wrote = if chunked {
+            write!(stream, "{n:x}\r\n")
+                .and_then(|()| stream.write_all(&chunk[..n]))
+                .and_then(|()| stream.write_all(b"\r\n"))
+        } else {
+            stream.write_all(&chunk[..n])
+        };
+        if wrote.is_err() || answer.is_finished() {
+            break;
+        }
+        sent += n;
+    }
+    if chunked && sent == BODY {
+        let _ = stream.write_all(b"0\r\n\r\n");
+    }
+    let text = answer.join().unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body, sent)
+}
+
+#[test]
+fn a_70_mb_body_is_refused_with_413_and_memory_stays_bounded() {
+    for server in servers() {
+        healthy(server);
+        let before = rss(server);
+        for chunked in [false, true] {
+            let (status, body, sent) = upload(server, chunked);
+            assert_eq!(status, 413, "{} chunked={chunked}: {body}", server.name);
+            assert!(body.contains("\"too-large\""), "{body}");
+            // The instance that read the body is dropped once it has answered; its memory goes
+            // back to the pool, decommitted.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut after = rss(server);
+            while after > before + (32 << 20) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+                after = rss(server);
+            }
+            let peak = peak_rss(server);
+            eprintln!(
+                "{} chunked={chunked}: 413 after {} MB sent; RSS {} MiB before, {} MiB after, peak {} MiB",
+                server.name,
+                sent / 1_000_000,
+                before >> 20,
+                after >> 20,
+                peak >> 20
+            );
+            // Declared too large: refused before the body is read.
+            if !chunked {
+                assert!(sent < BODY, "{}: the whole body was taken", server.name);
+            }
+            // Chunked: at most the 64 MiB the limit allows was buffered (peak), and given back.
+            assert!(
+                after < before + (32 << 20),
+                "{}: RSS stayed at {} MiB (from {} MiB)",
+                server.name,
+                after >> 20,
+                before >> 20
+            );
+            assert!(
+                peak < before + (256 << 20),
+                "{}: peak RSS {} MiB",
+                server.name,
+                peak >> 20
+            );
+        }
+        assert_eq!(
+            get(server, "/health").status,
+            200,
+            "{} stopped serving",
+            server.name
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Every route and output format through both servers, the JSON contract, `format=auto`, and
+//! the same bytes from both servers and from the embedded host.
+
+use super::*;
+use crate::{decode, fixture, process_ok};
+use imgpipe::wit::{Options, OutputFormat};
+
+const W1: &str = "sharp/2569067123_aca715a2ee_o.jpg";
+
+#[test]
+fn health_page_stats_and_unknown_routes() {
+    for server in servers() {
+        healthy(server);
+        let health = get(server, "/health");
+        assert_eq!(health.status, 200, "{}", server.name);
+        assert_eq!(health.json()["status"], "ok");
+
+        let page = get(server, "/");
+        assert_eq!(page.status, 200);
+        assert!(
+            page.header("content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = String::from_utf8(page.body).unwrap();
+        assert!(html.contains("<form") && html.contains("type=\"file\""));
+        // No external assets: everything the page needs is in it.
+        assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+
+        let stats = get(server, "/stats");
+        assert_eq!(stats.status, 200);
+        let stats = stats.json();
+        for field in [
+            "calls",
+            "successes",
+            "errors",
+            "memory-bytes",
+            "recent-errors",
+        ] {
+            assert!(
+                stats.get(field).is_some(),
+                "{}: /stats lacks {field}",
+                server.name
+            );
+        }
+
+        let missing = get(server, "/nowhere");
+        assert_eq!(missing.status, 404);
+        assert_eq!(missing.json()["error"], "not-found");
+        let wrong = call(server, "DELETE", "/process");
+        assert_eq!(wrong.status, 405);
+        assert_eq!(wrong.json()["error"], "method-not-allowed");
+    }
+}
+
+#[test]
+fn metrics_count_requests_on_our_server() {
+    let ours = &servers()[0];
+    healthy(ours);
+    post(ours, "/process?w=64", &[], &fixture(W1));
+    let metrics = get(ours, "/metrics");
+    assert_eq!(metrics.status, 200);
+    let text = String::from_utf8(metrics.body).unwrap();
+    assert!(text.contains("# TYPE imgpipe_http_requests_total counter"));
+    assert!(text.contains("imgpipe_http_requests_total{status=\"200\"}"));
+    assert!(text.contains("imgpipe_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    let instances = text
+        .lines()
+        .find_map(|l| l.strip_prefix("imgpipe_instances_created_total "))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap();
+    assert!(instances >= 1);
+}
+
+#[test]
+fn every_output_format_with_its_headers() {
+    let input = fixture(W1);
+    for server in servers() {
+        healthy(server);
+        for (format, mime) in [
+            ("jpeg", "image/jpeg"),
+            ("png", "image/png"),
+            ("webp", "image/webp"),
+            ("webp-lossless", "image/webp"),
+            ("avif", "image/avif"),
+        ] {
+            let reply = post(
+                server,
+                &format!("/process?w=320&h=320&q=70&format={format}"),
+                &[],
+                &input,
+            );
+            assert_eq!(
+                reply.status,
+                200,
+                "{} {format}: {}",
+                server.name,
+                String::from_utf8_lossy(&reply.body)
+            );
+            assert_eq!(reply.header("content-type"), Some(mime));
+            assert_eq!(reply.dimensions(), (320, 261), "{format}");
+            let timing = reply.header("server-timing").unwrap();
+            assert!(timing.starts_with("process;dur="), "{timing}");
+            let image = decode(&reply.body);
+            assert_eq!(image.dimensions(), (320, 261), "{} {format}", server.name);
+        }
+    }
+}
+
+#[test]
+fn json_contract_round_trips_base64() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let input = fixture("sharp/Landscape_6.jpg");
+    let body = serde_json::json!({ "image": b64.encode(&input), "w": 200, "h": 200, "q": 75, "format": "png" });
+    for server in servers() {
+        let reply = post(
+            server,
+            "/process",
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", server.name);
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let json = reply.json();
+        let image = b64.decode(json["image"].as_str().unwrap()).unwrap();
+        assert_eq!(json["bytes"], image.len());
+        assert_eq!(json["format"], "png");
+        // Landscape_6 is stored 450x600 with EXIF orientation 6: upright it is 600x450.
+        assert_eq!(
+            (json["width"].as_u64(), json["height"].as_u64()),
+            (Some(200), Some(150))
+        );
+        assert_eq!(decode(&image).dimensions(), (200, 150));
+    }
+}
+
+#[test]
+fn format_auto_follows_accept() {
+    let input = fixture(W1);
+    let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+    for server in servers() {
+        for (accept, mime) in [
+            (Some(chrome), "image/avif"),
+            (Some("image/webp,*/*;q=0.8"), "image/webp"),
+            (Some("image/avif;q=0,image/webp"), "image/webp"),
+            (Some("image/png,image/*"), "image/jpeg"),
+            (None, "image/jpeg"),
+        ] {
+            let headers: Vec<(&str, &str)> = accept.iter().map(|a| ("Accept", *a)).collect();
+            let reply = post(server, "/process?w=96&format=auto", &headers, &input);
+            assert_eq!(reply.status, 200);
+            assert_eq!(
+                reply.header("content-type"),
+                Some(mime),
+                "{} Accept {accept:?}",
+                server.name
+            );
+            assert_eq!(reply.header("vary"), Some("Accept"));
+        }
+        // Without auto the answer does not depend on Accept.
+        let reply = post(server, "/process?w=96", &[("Accept", chrome)], &input);
+        assert_eq!(reply.header("content-type"), Some("image/jpeg"));
+        assert_eq!(reply.header("vary"), None);
+    }
+}
+
+#[test]
+fn both_servers_and_the_embedded_host_give_the_same_bytes() {
+    let (ours, upstream) = (&servers()[0], &servers()[1]);
+    for (name, query, format) in [
+        (W1, "w=720&h=588&q=80", OutputFormat::Jpeg),
+        (W1, "w=300&format=webp&q=80", OutputFormat::Webp),
+        (
+            "sharp/alpha-premultiply-2048x1536-paper.png",
+            "w=300&format=png",
+            OutputFormat::Png,
+        ),
+        (
+            "sharp/Landscape_3.jpg",
+            "w=200&format=avif&q=50",
+            OutputFormat::Avif,
+        ),
+    ] {
+        let input = fixture(name);
+        let a = post(ours, &format!("/process?{query}"), &[], &input);
+        let b = post(upstream, &format!("/process?{query}"), &[], &input);
+        assert_eq!(a.status, 200, "{name} {query}");
+        assert!(a.body == b.body, "{name} {query}: the servers differ");
+        let mut options = Options::default();
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap();
+            match k {
+                "w" => options.max_width = Some(v.parse().unwrap()),
+                "q" => options.quality = Some(v.parse().unwrap()),
+                _ => {}
+            }
+        }
+        options.max_height = query.contains("h=588").then_some(588);
+        let embedded = process_ok(&input, &options, format);
+        assert!(
+            embedded.image == a.body,
+            "{name} {query}: the server differs from the embedded host"
+        );
+    }
+}
+
+#[test]
+fn sixteen_requests_in_flight_all_answered_right() {
+    let input = fixture(W1);
+    for server in servers() {
+        healthy(server);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..16u32)
+                .map(|i| {
+                    let input = &input;
+                    scope.spawn(move || {
+                        let width = 100 + i * 20;
+                        let reply = post(server, &format!("/process?w={width}&q=80"), &[], input);
+                        (width, reply)
+                    })
+                })
+                .collect();
+            for handle in handles {
+                let (width, reply) = handle.join().unwrap();
+                assert_eq!(reply.status, 200, "{} w={width}", server.name);
+                let height = (2225.0 * width as f64 / 2725.0).round() as u32;
+                assert_eq!(reply.dimensions(), (width, height));
+                assert_eq!(
+                    decode(&reply.body).dimensions(),
+                    (width, height),
+                    "{}",
+                    server.name
+                );
+            }
+        });
+    }
+}
