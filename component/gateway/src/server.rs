@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
-use wstd::http::{Body, BodyExt, Error, Method, Request, Response};
+use wasip2::http::types::{IncomingRequest, ResponseOutparam};
+use wstd::http::server::Responder;
+use wstd::http::{Body, BodyExt, Method, Request, Response};
 
 use crate::accept::negotiate;
 use crate::contract;
@@ -23,12 +25,30 @@ mod bindings {
 /// The upload page, with its styles and script inline: it needs nothing but this component.
 const PAGE: &str = include_str!("page.html");
 
-#[wstd::http_server]
-async fn main(request: Request<Body>) -> Result<Response<Body>, Error> {
-    Ok(route(request).await.unwrap_or_else(|failure| {
-        respond(failure.status, "application/json", failure.to_json(), &[])
-    }))
+/// The `wasi:http/incoming-handler` export. This is what `#[wstd::http_server]` generates, less
+/// one thing: a client that disconnects while the answer is being written is an everyday event,
+/// not a panic (the macro unwraps that error, trapping the instance).
+struct Gateway;
+
+impl wasip2::exports::http::incoming_handler::Guest for Gateway {
+    fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+        let responder = Responder::new(response_out);
+        wstd::runtime::block_on(async move {
+            match wstd::http::request::try_from_incoming(request) {
+                Ok(request) => {
+                    let response = route(request).await.unwrap_or_else(|failure| {
+                        respond(failure.status, "application/json", failure.to_json(), &[])
+                    });
+                    // If the client has gone there is no one left to tell.
+                    let _ = responder.respond(response).await;
+                }
+                Err(e) => responder.fail(e),
+            }
+        })
+    }
 }
+
+wasip2::http::proxy::export!(Gateway with_types_in wasip2);
 
 async fn route(request: Request<Body>) -> Result<Response<Body>, Failure> {
     let method = request.method().clone();

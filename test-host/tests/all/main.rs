@@ -16,6 +16,7 @@ mod quality;
 mod resize;
 mod sandbox;
 mod stats;
+mod wasmcloud;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

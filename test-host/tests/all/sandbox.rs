@@ -8,7 +8,7 @@ use std::path::Path;
 use wasmparser::{Parser, Payload};
 
 /// The top-level import and export names of a component.
-fn interface(path: &Path) -> (Vec<String>, Vec<String>) {
+pub fn interface(path: &Path) -> (Vec<String>, Vec<String>) {
     let bytes = std::fs::read(path).unwrap();
     let (mut imports, mut exports) = (Vec::new(), Vec::new());
     let mut depth = 0;
