@@ -127,3 +127,85 @@ fn a_70_mb_body_is_refused_with_413_and_memory_stays_bounded() {
         );
     }
 }
+
+#[test]
+fn over_the_memory_or_time_limit_is_json_and_the_server_goes_on() {
+    // Small limits: 24 MiB per linear memory, half a second per request.
+    let owned = Owned::ours(&["--memory-limit-mib", "24", "--time-limit-secs", "0.5"]);
+    let server = &owned.server;
+    healthy(server);
+    let small = crate::fixture("sharp/320x240.jpg");
+    assert_eq!(post(server, "/process?w=100", &[], &small).status, 200);
+
+    // A 2048x1536 RGBA PNG needs about 32 MiB to decode and resize.
+    let png = crate::fixture("sharp/alpha-premultiply-2048x1536-paper.png");
+    let reply = post(server, "/process?w=720&format=png", &[], &png);
+    assert_eq!(
+        reply.status,
+        413,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let json = reply.json();
+    assert_eq!(json["error"], "too-large");
+    assert!(
+        json["message"].as_str().unwrap().contains("24 MiB"),
+        "{json}"
+    );
+    assert_eq!(post(server, "/process?w=100", &[], &small).status, 200);
+
+    // Encoding W1 to a 720-pixel AVIF takes seconds.
+    let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
+    let started = Instant::now();
+    let reply = post(server, "/process?w=720&format=avif", &[], &w1);
+    assert_eq!(
+        reply.status,
+        503,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.json()["error"], "timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "stopped late: {:?}",
+        started.elapsed()
+    );
+
+    // Both refusals are counted, and the server goes on.
+    let metrics = String::from_utf8(get(server, "/metrics").body).unwrap();
+    assert!(
+        metrics.contains("imgpipe_http_refusals_total{reason=\"memory\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("imgpipe_http_refusals_total{reason=\"timeout\"} 1"),
+        "{metrics}"
+    );
+    let reply = post(server, "/process?w=100", &[], &small);
+    assert_eq!(reply.status, 200);
+    assert_eq!(crate::decode(&reply.body).dimensions(), (100, 75));
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_then_exits() {
+    let mut owned = Owned::ours(&[]);
+    healthy(&owned.server);
+    let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
+    let reply = std::thread::scope(|scope| {
+        let server = owned.server.clone();
+        let w1 = &w1;
+        // An AVIF encode of W1 takes seconds: long enough to be in flight at the signal.
+        let slow = scope.spawn(move || post(&server, "/process?w=720&format=avif&q=50", &[], w1));
+        std::thread::sleep(Duration::from_millis(500));
+        let status = owned.terminate();
+        assert!(status.success(), "exit status {status}");
+        slow.join().unwrap()
+    });
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(crate::decode(&reply.body).dimensions(), (720, 588));
+}

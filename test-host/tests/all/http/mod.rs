@@ -4,6 +4,7 @@
 
 mod errors;
 mod limits;
+mod load;
 mod page;
 mod routes;
 
@@ -17,6 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A running server.
+#[derive(Clone)]
 pub struct Server {
     /// "imgpipe serve" or "wasmtime serve", for messages.
     pub name: &'static str,
@@ -33,7 +35,7 @@ pub fn servers() -> &'static [Server] {
     SERVERS.get_or_init(|| {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let ours = start_ours();
+            let ours = start_ours(&[]);
             let upstream = start_wasmtime();
             let mut children = Vec::new();
             let mut servers = Vec::new();
@@ -52,12 +54,63 @@ pub fn servers() -> &'static [Server] {
     })
 }
 
+/// A server of one test's own, stopped when dropped.
+pub struct Owned {
+    pub server: Server,
+    child: Child,
+}
+
+impl Owned {
+    /// The project's server with extra `serve` flags.
+    pub fn ours(flags: &[&str]) -> Owned {
+        let (server, child) = start_ours(flags);
+        Owned { server, child }
+    }
+
+    /// Upstream `wasmtime serve`.
+    pub fn wasmtime() -> Owned {
+        let (server, child) = start_wasmtime();
+        Owned { server, child }
+    }
+}
+
+impl Owned {
+    /// Sends SIGTERM and waits (up to a minute) for the process to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} ignored SIGTERM",
+                self.server.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The project's server on a port the system picks; it prints the address it bound.
-fn start_ours() -> (Server, Child) {
+fn start_ours(flags: &[&str]) -> (Server, Child) {
     let mut child = Command::new("setpriv")
         .args(["--pdeathsig", "KILL", "--"])
         .arg(env!("CARGO_BIN_EXE_imgpipe"))
         .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+        .args(flags)
         .stdout(Stdio::piped())
         .spawn()
         .expect("start imgpipe serve");
@@ -140,6 +193,73 @@ fn wait_for_line(
         Ok(Ok(base)) => base,
         other => panic!("the server did not report its address: {other:?}"),
     }
+}
+
+/// The embedded host's options and format for a `/process` query using `w`, `h`, `q` and
+/// `format`, so a server's answer can be compared with the embedded host's.
+pub fn options_for(query: &str) -> (imgpipe::wit::Options, imgpipe::wit::OutputFormat) {
+    use imgpipe::wit::{Options, OutputFormat};
+    let mut options = Options::default();
+    let mut format = OutputFormat::Jpeg;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap();
+        match k {
+            "w" => options.max_width = Some(v.parse().unwrap()),
+            "h" => options.max_height = Some(v.parse().unwrap()),
+            "q" => options.quality = Some(v.parse().unwrap()),
+            "format" => {
+                format = match v {
+                    "jpeg" => OutputFormat::Jpeg,
+                    "png" => OutputFormat::Png,
+                    "webp" => OutputFormat::Webp,
+                    "webp-lossless" => OutputFormat::WebpLossless,
+                    "avif" => OutputFormat::Avif,
+                    _ => panic!("format {v}"),
+                }
+            }
+            _ => panic!("option {k} has no embedded equivalent here"),
+        }
+    }
+    (options, format)
+}
+
+/// The HTTP status the gateway gives each processor error case.
+pub fn status_of(kind: &str) -> u16 {
+    match kind {
+        "empty-input" | "invalid-option" => 400,
+        "too-large" => 413,
+        "unsupported-format" => 415,
+        "decode-failed" => 422,
+        _ => 500,
+    }
+}
+
+/// A PNG whose header declares 100000 x 100000 pixels (10 GP) and has no pixel data.
+pub fn huge_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// An HTTP answer.

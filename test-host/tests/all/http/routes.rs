@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::{decode, fixture, process_ok};
-use imgpipe::wit::{Options, OutputFormat};
+use imgpipe::wit::OutputFormat;
 
 const W1: &str = "sharp/2569067123_aca715a2ee_o.jpg";
 
@@ -192,16 +192,7 @@ fn both_servers_and_the_embedded_host_give_the_same_bytes() {
         let b = post(upstream, &format!("/process?{query}"), &[], &input);
         assert_eq!(a.status, 200, "{name} {query}");
         assert!(a.body == b.body, "{name} {query}: the servers differ");
-        let mut options = Options::default();
-        for pair in query.split('&') {
-            let (k, v) = pair.split_once('=').unwrap();
-            match k {
-                "w" => options.max_width = Some(v.parse().unwrap()),
-                "q" => options.quality = Some(v.parse().unwrap()),
-                _ => {}
-            }
-        }
-        options.max_height = query.contains("h=588").then_some(588);
+        let (options, _) = options_for(query);
         let embedded = process_ok(&input, &options, format);
         assert!(
             embedded.image == a.body,
