@@ -12,6 +12,7 @@ mod limits;
 mod memory;
 mod orientation;
 mod pngsuite;
+mod polyglot;
 mod quality;
 mod resize;
 mod sandbox;

@@ -1,0 +1,34 @@
+// The browser example: the same ES module as the Node example, run client-side.
+import { ImgpipeError, process } from '../node/imgpipe.mjs';
+
+const $ = (id) => document.getElementById(id);
+$('go').disabled = false;
+$('status').textContent = 'ready';
+
+$('form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const file = $('file').files[0];
+  if (!file) return;
+  const options = { format: $('format').value };
+  for (const [id, name] of [['w', 'maxWidth'], ['h', 'maxHeight'], ['q', 'quality']]) {
+    if ($(id).value) options[name] = Number($(id).value);
+  }
+  $('status').className = '';
+  $('status').textContent = 'processing…';
+  const input = new Uint8Array(await file.arrayBuffer());
+  // Let the status paint before the synchronous call (a Web Worker would keep the page live).
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  try {
+    const started = performance.now();
+    const out = process(input, options);
+    const ms = performance.now() - started;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', out.image));
+    $('sha256').textContent = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    $('result').src = URL.createObjectURL(new Blob([out.image], { type: out.mimeType }));
+    $('info').textContent = `${out.width}x${out.height} ${out.mimeType}, ${out.image.length} bytes in ${ms.toFixed(1)} ms`;
+    $('status').textContent = 'done';
+  } catch (e) {
+    $('status').className = 'error';
+    $('status').textContent = e instanceof ImgpipeError ? `${e.case}: ${e.message}` : String(e);
+  }
+});

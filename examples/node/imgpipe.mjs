@@ -1,0 +1,64 @@
+// imgpipe from Node.js (and the browser): the image-processor component, transpiled by jco.
+//
+//   import { process } from './imgpipe.mjs';
+//   const out = process(readFileSync('photo.jpg'), { format: 'webp', maxWidth: 800 });
+//   writeFileSync('photo.webp', out.image);
+//
+// Every failure the component reports is thrown as an ImgpipeError whose `case` is the WIT error
+// case ('decode-failed', 'too-large', ...) and whose message is the component's.
+import { _setEnv } from '@bytecodealliance/preview2-shim/cli';
+import { processor } from './generated/imgpipe.js';
+
+// The shim would show the component the host's whole environment; it needs none of it.
+_setEnv({});
+
+/** A failure the component reported. */
+export class ImgpipeError extends Error {
+  constructor(error) {
+    const detail = error.val;
+    const message =
+      typeof detail === 'string'
+        ? detail
+        : error.tag === 'invalid-option'
+          ? `${detail.name}: ${detail.message}`
+          : detail.message;
+    super(message);
+    this.name = 'ImgpipeError';
+    /** The WIT error case, e.g. 'decode-failed'. */
+    this.case = error.tag;
+    /** The case's payload: a string, or the too-large / invalid-option record. */
+    this.detail = detail;
+  }
+}
+
+function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    // jco throws the `err` of a `result` as an error carrying it in `payload`.
+    if (e && typeof e === 'object' && 'payload' in e && e.payload?.tag) {
+      throw new ImgpipeError(e.payload);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Decodes, orients, resizes and encodes `image` (a Uint8Array or Buffer).
+ * `format` is 'jpeg' (default), 'png', 'webp', 'webp-lossless' or 'avif'; the other fields
+ * are the WIT options in camelCase (quality, maxWidth, maxHeight, fit, filter, background,
+ * autoOrient, allowEnlarge, maxInputPixels, maxInputBytes, fastShrinkOnLoad).
+ */
+export function process(image, { format = 'jpeg', ...options } = {}) {
+  return call(() => processor.processWithFormat(image, options, format));
+}
+
+/** Format, stored size, EXIF orientation, alpha and bit depth, from the header. */
+export function inspect(image) {
+  return call(() => processor.inspect(image));
+}
+
+/** This instance's counters (u64 fields are BigInts). */
+export function stats() {
+  return processor.stats();
+}

@@ -1,0 +1,253 @@
+"""imgpipe from Python: the image-processor component through wasmtime-py's component API.
+
+    import imgpipe
+    out = imgpipe.process(open("photo.jpg", "rb").read(), format="webp", max_width=800)
+    open("photo.webp", "wb").write(out.image)
+
+Every failure the component reports is raised as a subclass of ``ImgpipeError`` named for
+its WIT case (``DecodeFailed``, ``TooLarge``, ...), with ``.case`` (the WIT name) and the
+component's message. The compiled component is cached by wasmtime, so only the first start
+compiles it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import wasmtime
+from wasmtime.component import Component, Linker, Record, Variant
+
+INTERFACE = "imgpipe:image/processor@0.1.0"
+FORMATS = ("jpeg", "png", "webp", "webp-lossless", "avif")
+FITS = ("inside", "cover", "contain", "fill")
+FILTERS = ("lanczos3", "nearest", "bilinear", "catmull-rom", "mitchell")
+# Python keyword -> WIT field of `options`, in the record's order.
+OPTIONS = (
+    "quality",
+    "max_width",
+    "max_height",
+    "fit",
+    "filter",
+    "background",
+    "auto_orient",
+    "allow_enlarge",
+    "max_input_pixels",
+    "max_input_bytes",
+    "fast_shrink_on_load",
+)
+
+
+class ImgpipeError(Exception):
+    """A failure the component reported; ``case`` is the WIT error case."""
+
+    case = "error"
+
+    def __init__(self, message: str, detail: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class EmptyInput(ImgpipeError):
+    case = "empty-input"
+
+
+class UnsupportedFormat(ImgpipeError):
+    case = "unsupported-format"
+
+
+class DecodeFailed(ImgpipeError):
+    case = "decode-failed"
+
+
+class TooLarge(ImgpipeError):
+    """``detail`` has ``limit-kind``, ``found``, ``limit``, ``width`` and ``height``."""
+
+    case = "too-large"
+
+
+class InvalidOption(ImgpipeError):
+    """``detail`` is the option's name."""
+
+    case = "invalid-option"
+
+
+class EncodeFailed(ImgpipeError):
+    case = "encode-failed"
+
+
+ERRORS = {cls.case: cls for cls in (EmptyInput, UnsupportedFormat, DecodeFailed, TooLarge, InvalidOption, EncodeFailed)}
+
+
+@dataclass
+class Processed:
+    image: bytes
+    width: int
+    height: int
+    format: str
+    mime_type: str
+
+
+def default_component() -> Path:
+    """$IMGPIPE_COMPONENT, else where `cargo build --release -p imgpipe` puts it."""
+    if "IMGPIPE_COMPONENT" in os.environ:
+        return Path(os.environ["IMGPIPE_COMPONENT"])
+    target = os.environ.get("CARGO_TARGET_DIR", str(Path.home() / ".cache/imgpipe-target"))
+    return Path(target) / "component-build/wasm32-wasip2/component/imgpipe_component.wasm"
+
+
+class Processor:
+    """One component instance; replaced by a fresh one if a call ever traps."""
+
+    def __init__(self, component: Optional[os.PathLike] = None):
+        config = wasmtime.Config()
+        config.cache = True  # compiled code cached on disk: later starts take milliseconds
+        self._engine = wasmtime.Engine(config)
+        self._component = Component.from_file(self._engine, str(component or default_component()))
+        self._linker = Linker(self._engine)
+        self._linker.add_wasip2()
+        self._instantiate()
+
+    def _instantiate(self) -> None:
+        self._store = wasmtime.Store(self._engine)
+        wasi = wasmtime.WasiConfig()
+        wasi.inherit_stderr()
+        self._store.set_wasi(wasi)
+        instance = self._linker.instantiate(self._store, self._component)
+        interface = instance.get_export_index(self._store, INTERFACE)
+
+        def func(name: str):
+            return instance.get_func(self._store, instance.get_export_index(self._store, name, interface))
+
+        self._process_with_format = func("process-with-format")
+        self._inspect = func("inspect")
+        self._stats = func("stats")
+
+    def _call(self, func, *args):
+        try:
+            return func(self._store, *args)
+        except wasmtime.WasmtimeError:
+            # A trap leaves the instance unusable: the next call gets a fresh one.
+            self._instantiate()
+            raise
+
+    def process(self, data: bytes, format: str = "jpeg", **options: Any) -> Processed:
+        """Decode, orient, resize and encode ``data`` as ``format``.
+
+        Options (all optional, the component's defaults otherwise): quality (1-100),
+        max_width, max_height, fit ("inside", "cover", "contain", "fill"), filter ("lanczos3",
+        "nearest", "bilinear", "catmull-rom", "mitchell"), background ((r, g, b, a)),
+        auto_orient, allow_enlarge, max_input_pixels, max_input_bytes, fast_shrink_on_load.
+        """
+        if format not in FORMATS:
+            raise InvalidOption(f"format must be one of {', '.join(FORMATS)}, got {format!r}", "format")
+        result = self._call(self._process_with_format, bytes(data), _options(options), format)
+        if isinstance(result, Variant):
+            raise _error(result)
+        return Processed(
+            image=result.image,
+            width=result.width,
+            height=result.height,
+            format=result.format,
+            mime_type=getattr(result, "mime-type"),
+        )
+
+    def inspect(self, data: bytes) -> dict:
+        """Format, stored size, EXIF orientation, alpha and bit depth, from the header."""
+        result = self._call(self._inspect, bytes(data))
+        if isinstance(result, Variant):
+            raise _error(result)
+        return _plain(result)
+
+    def stats(self) -> dict:
+        """This instance's counters, with the WIT field names."""
+        return _plain(self._call(self._stats))
+
+
+def _options(options: dict) -> Record:
+    unknown = set(options) - set(OPTIONS)
+    if unknown:
+        raise InvalidOption(f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(OPTIONS)}", sorted(unknown)[0])
+    # Enum values are checked here: wasmtime-py refuses a bad one only after entering the
+    # instance, which it then leaves unusable.
+    for name, allowed in (("fit", FITS), ("filter", FILTERS)):
+        value = options.get(name)
+        if value is not None and value not in allowed:
+            raise InvalidOption(f"{name} must be one of {', '.join(allowed)}, got {value!r}", name)
+    record = Record()
+    for name in OPTIONS:
+        value = options.get(name)
+        if name == "background" and value is not None:
+            r, g, b, *a = value
+            value = Record()
+            value.r, value.g, value.b, value.a = r, g, b, (a[0] if a else 255)
+        setattr(record, name.replace("_", "-"), value)
+    return record
+
+
+def _error(variant: Variant) -> ImgpipeError:
+    cls = ERRORS.get(variant.tag, ImgpipeError)
+    payload = variant.payload
+    if isinstance(payload, str):
+        return cls(payload)
+    if variant.tag == "invalid-option":
+        return cls(f"{payload.name}: {payload.message}", payload.name)
+    return cls(payload.message, _plain(payload))
+
+
+def _plain(value: Any) -> Any:
+    """A Record as a dict (recursively), for printing and JSON."""
+    if isinstance(value, Record):
+        return {k: _plain(v) for k, v in vars(value).items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+_default: Optional[Processor] = None
+
+
+def process(data: bytes, format: str = "jpeg", **options: Any) -> Processed:
+    """``Processor().process`` on one shared instance, created on first use."""
+    global _default
+    if _default is None:
+        _default = Processor()
+    return _default.process(data, format, **options)
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description="Resize and re-encode an image with the imgpipe component.")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("-f", "--format", choices=FORMATS, help="default: from the output's extension")
+    parser.add_argument("-W", "--max-width", type=int)
+    parser.add_argument("-H", "--max-height", type=int)
+    parser.add_argument("-q", "--quality", type=int)
+    parser.add_argument("--fit", choices=FITS)
+    args = parser.parse_args(argv)
+    extension = Path(args.output).suffix.lower().lstrip(".")
+    fmt = args.format or {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "avif": "avif"}.get(extension, "jpeg")
+    options = {k: v for k, v in (("max_width", args.max_width), ("max_height", args.max_height), ("quality", args.quality), ("fit", args.fit)) if v is not None}
+    data = Path(args.input).read_bytes()
+    processor = Processor()
+    started = time.perf_counter()
+    try:
+        out = processor.process(data, fmt, **options)
+    except ImgpipeError as e:
+        print(f"error: {e.case}: {e.message}", file=sys.stderr)
+        return 1
+    elapsed = (time.perf_counter() - started) * 1000
+    Path(args.output).write_bytes(out.image)
+    print(f"{args.input} -> {args.output}: {out.width}x{out.height} {out.mime_type}, {len(out.image)} bytes in {elapsed:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,358 @@
+//! The same component from Python (wasmtime-py), Node.js and the browser (jco), byte for byte:
+//! each host processes the same fixtures with the same options, and every output must equal the
+//! Rust host's, every error be the same WIT case. Python's virtual environment and the Node
+//! packages are installed by scripts/setup.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use imgpipe::wit::{Fit, Options, OutputFormat};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::browser::Browser;
+use crate::{fixture, fixtures, processor};
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+/// The virtual environment's Python (scripts/setup makes it), or $IMGPIPE_PYTHON.
+fn python() -> PathBuf {
+    std::env::var_os("IMGPIPE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/imgpipe-venv/bin/python")
+        })
+}
+
+/// Transpiles the component for Node and the browser (once per test run).
+fn node_example() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = examples().join("node");
+        assert!(
+            dir.join("node_modules/@bytecodealliance/jco").exists(),
+            "examples/node/node_modules is missing: run scripts/setup"
+        );
+        let status = Command::new("node")
+            .arg(dir.join("build.mjs"))
+            .env("IMGPIPE_COMPONENT", imgpipe::component_path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "jco transpile failed");
+        dir
+    })
+}
+
+struct Case {
+    name: &'static str,
+    input: &'static str,
+    format: OutputFormat,
+    max_width: Option<u32>,
+    max_height: Option<u32>,
+    quality: Option<u8>,
+    cover: bool,
+}
+
+const fn case(name: &'static str, input: &'static str, format: OutputFormat) -> Case {
+    Case {
+        name,
+        input,
+        format,
+        max_width: None,
+        max_height: None,
+        quality: None,
+        cover: false,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            max_width: Some(160),
+            quality: Some(80),
+            ..case("jpeg-to-jpeg", "sharp/320x240.jpg", OutputFormat::Jpeg)
+        },
+        // EXIF orientation 6.
+        Case {
+            max_width: Some(200),
+            max_height: Some(200),
+            ..case("exif-to-png", "sharp/Landscape_6.jpg", OutputFormat::Png)
+        },
+        // Alpha in, alpha out.
+        Case {
+            max_width: Some(120),
+            quality: Some(70),
+            ..case(
+                "alpha-webp-to-webp",
+                "sharp/5_webp_a.webp",
+                OutputFormat::Webp,
+            )
+        },
+        Case {
+            max_width: Some(64),
+            ..case(
+                "grey-alpha-to-png",
+                "sharp/16-bit-grey-alpha.png",
+                OutputFormat::Png,
+            )
+        },
+        Case {
+            max_width: Some(100),
+            max_height: Some(100),
+            cover: true,
+            ..case("cover-to-webp", "sharp/Portrait_2.jpg", OutputFormat::Webp)
+        },
+        Case {
+            max_width: Some(150),
+            quality: Some(60),
+            ..case("webp-to-jpeg", "sharp/4.webp", OutputFormat::Jpeg)
+        },
+        case("corrupt", "sharp/corrupt-header.jpg", OutputFormat::Jpeg),
+        Case {
+            quality: Some(0),
+            ..case("quality-zero", "sharp/320x240.jpg", OutputFormat::Jpeg)
+        },
+    ]
+}
+
+fn format_name(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Jpeg => "jpeg",
+        OutputFormat::Png => "png",
+        OutputFormat::Webp => "webp",
+        OutputFormat::WebpLossless => "webp-lossless",
+        OutputFormat::Avif => "avif",
+    }
+}
+
+impl Case {
+    fn options(&self) -> Options {
+        Options {
+            max_width: self.max_width,
+            max_height: self.max_height,
+            quality: self.quality,
+            fit: self.cover.then_some(Fit::Cover),
+            ..Options::default()
+        }
+    }
+
+    /// The case for the Python and Node scripts (Python keyword names; Node renames them).
+    fn to_json(&self) -> serde_json::Value {
+        let mut options = serde_json::Map::new();
+        let mut set = |k: &str, v: serde_json::Value| {
+            options.insert(k.to_string(), v);
+        };
+        if let Some(w) = self.max_width {
+            set("max_width", json!(w));
+        }
+        if let Some(h) = self.max_height {
+            set("max_height", json!(h));
+        }
+        if let Some(q) = self.quality {
+            set("quality", json!(q));
+        }
+        if self.cover {
+            set("fit", json!("cover"));
+        }
+        json!({
+            "name": self.name,
+            "input": std::fs::canonicalize(fixtures().join(self.input)).unwrap(),
+            "format": format_name(self.format),
+            "options": options,
+        })
+    }
+
+    /// The Rust host's answer: the bytes, or the error case's name.
+    fn expected(&self) -> Result<Vec<u8>, String> {
+        processor()
+            .process(&fixture(self.input), &self.options(), Some(self.format))
+            .expect("no trap")
+            .map(|p| p.image)
+            .map_err(|e| imgpipe::describe(&e).split(':').next().unwrap().to_string())
+    }
+}
+
+/// Runs `command` over the cases and compares what it wrote with the Rust host's answers.
+fn same_as_rust(host: &str, mut command: Command) {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = cases();
+    let listing: Vec<_> = cases.iter().map(Case::to_json).collect();
+    let cases_file = dir.path().join("cases.json");
+    std::fs::write(&cases_file, serde_json::to_vec(&listing).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let status = command.arg(&cases_file).arg(&out).status().unwrap();
+    assert!(status.success(), "{host} failed");
+    let mut images = 0;
+    for case in &cases {
+        let name = case.name;
+        match case.expected() {
+            Ok(bytes) => {
+                let got = std::fs::read(out.join(format!("{name}.out"))).unwrap_or_else(|_| {
+                    panic!(
+                        "{host} {name}: no output (error {:?})",
+                        std::fs::read_to_string(out.join(format!("{name}.error"))).ok()
+                    )
+                });
+                assert!(
+                    got == bytes,
+                    "{host} {name}: {} bytes differ from the Rust host's {}",
+                    got.len(),
+                    bytes.len()
+                );
+                images += 1;
+            }
+            Err(kind) => {
+                let got = std::fs::read_to_string(out.join(format!("{name}.error")))
+                    .unwrap_or_else(|_| panic!("{host} {name}: expected the error {kind}"));
+                assert_eq!(got, kind, "{host} {name}");
+            }
+        }
+    }
+    assert!(images >= 6);
+}
+
+#[test]
+fn python_gives_the_rust_hosts_bytes_and_errors() {
+    let python = python();
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup",
+        python.display()
+    );
+    let mut command = Command::new(python);
+    command
+        .arg(examples().join("python/crosshost.py"))
+        .env("IMGPIPE_COMPONENT", imgpipe::component_path());
+    same_as_rust("python", command);
+}
+
+#[test]
+fn node_gives_the_rust_hosts_bytes_and_errors() {
+    let dir = node_example();
+    let mut command = Command::new("node");
+    command.arg(dir.join("crosshost.mjs"));
+    same_as_rust("node", command);
+}
+
+/// Serves `root` over HTTP on a free loopback port, as any static server would.
+fn static_server(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || serve_file(&root, stream));
+        }
+    });
+    base
+}
+
+fn serve_file(root: &Path, mut stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Skip the headers.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split('?').next().unwrap().trim_start_matches('/');
+    let mut file = root.join(path);
+    if path.ends_with('/') || path.is_empty() {
+        file = file.join("index.html");
+    }
+    let (status, body, kind) = match std::fs::read(&file) {
+        Ok(body) if !path.contains("..") => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js" | "mjs") => "text/javascript",
+                Some("wasm") => "application/wasm",
+                Some("json") => "application/json",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", body, kind)
+        }
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+#[test]
+fn browser_gives_the_rust_hosts_bytes() {
+    node_example();
+    let base = static_server(examples());
+    let mut browser = Browser::start();
+    browser.open(&format!("{base}/browser/"));
+    browser.wait_for("['ready', 'done'].includes(document.getElementById('status').textContent) || document.getElementById('status').className === 'error'");
+    let input = "sharp/Landscape_6.jpg";
+    browser.choose_file("#file", &fixtures().join(input));
+    browser.eval(
+        "document.getElementById('w').value = '300';
+         document.getElementById('h').value = '300';
+         document.getElementById('q').value = '75';
+         document.getElementById('format').value = 'webp';
+         document.getElementById('form').requestSubmit(); true",
+    );
+    browser.wait_for("document.getElementById('status').textContent === 'done' || document.getElementById('status').className === 'error'");
+    let state = browser.eval(
+        "({ status: document.getElementById('status').textContent,
+            sha256: document.getElementById('sha256').textContent,
+            info: document.getElementById('info').textContent,
+            width: document.getElementById('result').naturalWidth })",
+    );
+    let artefact = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-example.png");
+    std::fs::write(&artefact, browser.screenshot()).unwrap();
+    assert_eq!(state["status"], "done", "{state}");
+
+    let options = Options {
+        max_width: Some(300),
+        max_height: Some(300),
+        quality: Some(75),
+        ..Options::default()
+    };
+    let rust = crate::process_ok(&fixture(input), &options, OutputFormat::Webp);
+    let hex: String = Sha256::digest(&rust.image)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(state["sha256"], hex.as_str(), "{state}");
+    assert!(
+        state["info"]
+            .as_str()
+            .unwrap()
+            .starts_with("300x225 image/webp"),
+        "{state}"
+    );
+
+    // W1 in the page, for the record (not asserted): the third of three runs.
+    browser.choose_file(
+        "#file",
+        &fixtures().join("sharp/2569067123_aca715a2ee_o.jpg"),
+    );
+    for _ in 0..3 {
+        browser.eval(
+            "document.getElementById('w').value = '720';
+             document.getElementById('h').value = '588';
+             document.getElementById('q').value = '80';
+             document.getElementById('format').value = 'jpeg';
+             document.getElementById('status').textContent = '';
+             document.getElementById('form').requestSubmit(); true",
+        );
+        browser.wait_for("document.getElementById('status').textContent === 'done' || document.getElementById('status').className === 'error'");
+    }
+    let info = browser.eval("document.getElementById('info').textContent");
+    eprintln!("browser W1: {info}");
+}
