@@ -24,6 +24,7 @@ $('form').addEventListener('submit', async (event) => {
     const ms = performance.now() - started;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', out.image));
     $('sha256').textContent = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    if ($('result').src.startsWith('blob:')) URL.revokeObjectURL($('result').src);
     $('result').src = URL.createObjectURL(new Blob([out.image], { type: out.mimeType }));
     $('info').textContent = `${out.width}x${out.height} ${out.mimeType}, ${out.image.length} bytes in ${ms.toFixed(1)} ms`;
     $('status').textContent = 'done';

@@ -93,10 +93,11 @@ class Processed:
 
 
 def default_component() -> Path:
-    """$IMGPIPE_COMPONENT, else where `cargo build --release -p imgpipe` puts it."""
+    """$IMGPIPE_COMPONENT, else where `cargo build --release -p imgpipe` puts it
+    ($CARGO_TARGET_DIR, or the repository's target/)."""
     if "IMGPIPE_COMPONENT" in os.environ:
         return Path(os.environ["IMGPIPE_COMPONENT"])
-    target = os.environ.get("CARGO_TARGET_DIR", str(Path.home() / ".cache/imgpipe-target"))
+    target = os.environ.get("CARGO_TARGET_DIR", str(Path(__file__).resolve().parents[2] / "target"))
     return Path(target) / "component-build/wasm32-wasip2/component/imgpipe_component.wasm"
 
 

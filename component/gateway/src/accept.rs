@@ -11,10 +11,15 @@ pub fn negotiate(accept: Option<&str>) -> Format {
         accept.unwrap_or("").split(',').any(|item| {
             let mut parts = item.split(';').map(str::trim);
             let media = parts.next().unwrap_or("");
+            // "q=0" (any case, any spacing) refuses; an unreadable q-value counts as 0 too.
             let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
+                p.split_once('=').is_some_and(|(name, q)| {
+                    name.trim().eq_ignore_ascii_case("q")
+                        && !q
+                            .trim()
+                            .parse::<f32>()
+                            .is_ok_and(|q| q.is_finite() && q > 0.0)
+                })
             });
             media.eq_ignore_ascii_case(wanted) && !refused
         })
@@ -50,5 +55,9 @@ mod tests {
             Format::Webp
         );
         assert_eq!(negotiate(Some("image/avif; q=0.0")), Format::Jpeg);
+        assert_eq!(
+            negotiate(Some("image/avif;Q = 0,image/webp;q=NaN")),
+            Format::Jpeg
+        );
     }
 }

@@ -20,6 +20,9 @@ pub struct Failure {
     /// For `too-large`: the limit that was passed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// For `method-not-allowed`: the methods the route takes, for the `Allow` header.
+    #[serde(skip)]
+    pub allow: Option<&'static str>,
 }
 
 impl Failure {
@@ -32,6 +35,7 @@ impl Failure {
             message: message.into(),
             option: None,
             limit: None,
+            allow: None,
         }
     }
 
@@ -65,7 +69,8 @@ impl Failure {
 /// a limit, 415 for a format the processor does not read, 422 for an image it cannot decode.
 pub fn status_for(kind: &str) -> u16 {
     match kind {
-        "empty-input" | "invalid-option" | "bad-json" | "bad-base64" | "bad-body" => 400,
+        "empty-input" | "invalid-option" | "bad-json" | "bad-base64" | "bad-body"
+        | "bad-request" => 400,
         "not-found" => 404,
         "method-not-allowed" => 405,
         "too-large" => 413,
@@ -87,6 +92,7 @@ mod tests {
             "invalid-option",
             "bad-json",
             "bad-base64",
+            "bad-request",
             "too-large",
             "unsupported-format",
             "decode-failed",

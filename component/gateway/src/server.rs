@@ -36,13 +36,18 @@ impl wasip2::exports::http::incoming_handler::Guest for Gateway {
         wstd::runtime::block_on(async move {
             match wstd::http::request::try_from_incoming(request) {
                 Ok(request) => {
-                    let response = route(request).await.unwrap_or_else(|failure| {
-                        respond(failure.status, "application/json", failure.to_json(), &[])
-                    });
+                    let response = route(request)
+                        .await
+                        .unwrap_or_else(|f| failure_response(&f));
                     // If the client has gone there is no one left to tell.
                     let _ = responder.respond(response).await;
                 }
-                Err(e) => responder.fail(e),
+                // A request wasi:http delivered but the http crate cannot represent (an odd
+                // Host or Content-Length): the client's mistake, so a 400.
+                Err(e) => {
+                    let failure = Failure::new("bad-request", format!("unreadable request: {e}"));
+                    let _ = responder.respond(failure_response(&failure)).await;
+                }
             }
         })
     }
@@ -52,18 +57,19 @@ wasip2::http::proxy::export!(Gateway with_types_in wasip2);
 
 async fn route(request: Request<Body>) -> Result<Response<Body>, Failure> {
     let method = request.method().clone();
-    match (request.uri().path(), method) {
+    let path = request.uri().path().to_owned();
+    match (path.as_str(), method) {
         ("/process", Method::POST) => process(request).await,
         ("/", Method::GET) => Ok(respond(200, "text/html; charset=utf-8", PAGE, &[])),
         ("/health", Method::GET) => Ok(json(br#"{"status":"ok"}"#.to_vec(), &[])),
         ("/stats", Method::GET) => Ok(json(stats_json(&processor::stats()), &[])),
-        ("/process" | "/" | "/health" | "/stats", method) => Err(Failure::new(
-            "method-not-allowed",
-            format!(
-                "{method} is not allowed on {}: POST /process, GET / /health /stats",
-                request.uri().path()
-            ),
-        )),
+        ("/process" | "/" | "/health" | "/stats", method) => Err(Failure {
+            allow: Some(if path == "/process" { "POST" } else { "GET" }),
+            ..Failure::new(
+                "method-not-allowed",
+                format!("{method} is not allowed on {path}: POST /process, GET / /health /stats"),
+            )
+        }),
         (path, _) => Err(Failure::new(
             "not-found",
             format!("no route {path}: POST /process, GET / /health /stats"),
@@ -154,6 +160,17 @@ async fn read_body(body: Body, limit: u64) -> Result<Vec<u8>, Failure> {
         }
     }
     Ok(buffer)
+}
+
+/// A failure as its JSON answer (with `Allow` for a 405).
+fn failure_response(failure: &Failure) -> Response<Body> {
+    let allow: Vec<(&'static str, &str)> = failure.allow.iter().map(|a| ("allow", *a)).collect();
+    respond(
+        failure.status,
+        "application/json",
+        failure.to_json(),
+        &allow,
+    )
 }
 
 fn json(body: Vec<u8>, headers: &[(&'static str, &str)]) -> Response<Body> {

@@ -16,7 +16,9 @@ use wasmtime_wasi_http::{
     RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
 };
 
-use super::metrics::{Metered, Refusal};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::metrics::{InFlight, Metered, Refusal};
 use super::{Shared, host_answer};
 
 /// Per-request host state: WASI with nothing granted (no files, environment or network), HTTP
@@ -103,9 +105,15 @@ impl ResourceLimiter for Limiter {
 /// The component's answer, or the host's when the instance could not give one.
 pub type Answer = hyper::Response<HyperOutgoingBody>;
 
-/// Serves `request` with a fresh instance. The instance lives in its own task until the
-/// response body has been streamed; the answer comes back as soon as its head is ready.
-pub async fn serve(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> Answer {
+/// Serves `request` with a fresh instance, within the slot `permit`. The instance lives in its
+/// own task, which holds the slot until the instance is gone, and which ends at the time limit
+/// whatever it is doing; the answer comes back as soon as its head is ready, and its body
+/// streams from the task.
+pub async fn serve(
+    shared: Arc<Shared>,
+    request: hyper::Request<Incoming>,
+    permit: OwnedSemaphorePermit,
+) -> Answer {
     let hit = Arc::new(AtomicBool::new(false));
     let state = State {
         wasi: WasiCtx::builder().inherit_stderr().build(),
@@ -119,8 +127,11 @@ pub async fn serve(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> An
     };
     let mut store = Store::new(shared.pre.engine(), state);
     store.limiter(|s| &mut s.limiter);
-    // Epoch ticks count wall time while wasm runs; past the deadline the instance traps.
-    store.set_epoch_deadline(shared.deadline_ticks());
+    // Wasm yields to the async runtime at every epoch tick (10 ms): a long computation never
+    // holds a worker thread (the accept loop, /metrics and other requests go on), and the
+    // deadline below can stop it at its next tick.
+    store.epoch_deadline_async_yield_and_update(1);
+    store.set_epoch_deadline(1);
 
     let request = request.map(|body| Metered::counting(body, shared.metrics.clone()));
     let (sender, receiver) = tokio::sync::oneshot::channel();
@@ -130,49 +141,66 @@ pub async fn serve(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> An
         .and_then(|request| Ok((request, http.new_response_outparam(sender)?)));
     let (request, out) = match prepared {
         Ok(v) => v,
-        Err(e) => return trap_answer(&shared, Refusal::Trap, &format!("{e:#}")),
+        // wasi:http needs a request it can represent (an authority among other things).
+        Err(e) => return host_answer(400, "bad-request", &format!("{e:#}")),
     };
     let pre: ProxyPre<State> = shared.pre.clone();
     shared.metrics.instances.fetch_add(1, Ordering::Relaxed);
+    let deadline = tokio::time::Instant::now() + shared.config.time_limit;
+    let in_flight = InFlight::new(&shared.metrics);
     let task = tokio::spawn(async move {
-        let proxy = pre.instantiate_async(&mut store).await?;
-        proxy
-            .wasi_http_incoming_handler()
-            .call_handle(&mut store, request, out)
-            .await
+        let _slot = (permit, in_flight);
+        tokio::time::timeout_at(deadline, async move {
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, request, out)
+                .await
+        })
+        .await
     });
+    // If the client goes before the head is ready, hyper drops this future: stop the instance.
+    let abort = AbortOnDrop(Some(task.abort_handle()));
 
-    // The epoch deadline stops wasm that computes too long; this stops an instance that waits
-    // too long (a client that trickles its body).
-    match tokio::time::timeout(shared.config.time_limit, receiver).await {
+    let answer = match tokio::time::timeout_at(deadline, receiver).await {
         Ok(Ok(Ok(response))) => response,
         // The guest answered with an HTTP error code rather than a response.
         Ok(Ok(Err(code))) => trap_answer(&shared, Refusal::Trap, &format!("error code {code:?}")),
-        // The guest dropped the response: it trapped or returned without answering.
-        Ok(Err(_)) => {
-            let outcome = task.await;
-            let error = match outcome {
-                Ok(Ok(())) => "the component returned without answering".to_string(),
-                Ok(Err(e)) => {
-                    if matches!(
-                        e.downcast_ref::<wasmtime::Trap>(),
-                        Some(wasmtime::Trap::Interrupt)
-                    ) {
-                        return trap_answer(&shared, Refusal::Timeout, "");
-                    }
-                    format!("{e:#}")
-                }
-                Err(e) => format!("the instance's task failed: {e}"),
-            };
-            if hit.load(Ordering::Relaxed) {
-                trap_answer(&shared, Refusal::Memory, &error)
-            } else {
-                trap_answer(&shared, Refusal::Trap, &error)
+        // The guest dropped the response: it trapped, ran out of time, or returned without
+        // answering.
+        Ok(Err(_)) => match task.await {
+            Ok(Err(_elapsed)) => trap_answer(&shared, Refusal::Timeout, ""),
+            Ok(Ok(Ok(()))) => trap_answer(
+                &shared,
+                Refusal::Trap,
+                "the component returned without answering",
+            ),
+            Ok(Ok(Err(e))) if hit.load(Ordering::Relaxed) => {
+                trap_answer(&shared, Refusal::Memory, &format!("{e:#}"))
             }
-        }
-        Err(_) => {
-            task.abort();
-            trap_answer(&shared, Refusal::Timeout, "")
+            Ok(Ok(Err(e))) => trap_answer(&shared, Refusal::Trap, &format!("{e:#}")),
+            Err(e) => trap_answer(&shared, Refusal::Trap, &format!("the instance's task: {e}")),
+        },
+        // The task ends at the same deadline.
+        Err(_) => trap_answer(&shared, Refusal::Timeout, ""),
+    };
+    abort.disarm();
+    answer
+}
+
+/// Aborts a task when dropped, unless disarmed.
+struct AbortOnDrop(Option<tokio::task::AbortHandle>);
+
+impl AbortOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            handle.abort();
         }
     }
 }

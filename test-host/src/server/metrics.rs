@@ -155,9 +155,24 @@ impl Metrics {
     }
 }
 
+/// Counts a request in flight for as long as it lives (held by the request's instance task).
+pub struct InFlight(Arc<Metrics>);
+
+impl InFlight {
+    pub fn new(metrics: &Arc<Metrics>) -> InFlight {
+        metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(metrics.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// A body that counts the bytes passing through it and, when it ends or is dropped, hands the
-/// total to `on_end` once (the access log and the metrics; the concurrency permit it captures is
-/// released then, so a slot is held until the response has been sent).
+/// total to `on_end` once (the access log and the metrics).
 pub struct Metered<B> {
     inner: B,
     bytes: u64,

@@ -11,7 +11,6 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
@@ -25,7 +24,7 @@ use wasmtime::error::Context;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
-use crate::runtime::{EPOCH_TICK, Ticker, engine};
+use crate::runtime::{Ticker, engine};
 use instance::{Answer, State, full_body};
 use metrics::{Metered, Metrics, Refusal};
 
@@ -78,12 +77,6 @@ pub(crate) struct Shared {
     metrics: Arc<Metrics>,
 }
 
-impl Shared {
-    fn deadline_ticks(&self) -> u64 {
-        (self.config.time_limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
-    }
-}
-
 /// A bound server, ready to run.
 pub struct Server {
     listener: TcpListener,
@@ -130,13 +123,18 @@ impl Server {
     /// Serves until `shutdown` completes, then stops accepting, lets the requests in flight
     /// finish (for up to the time limit) and returns.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<()> {
+        let Server {
+            listener,
+            shared,
+            _ticker,
+        } = self;
         let (stop, stopped) = watch::channel(false);
         let mut connections = tokio::task::JoinSet::new();
         tokio::pin!(shutdown);
         loop {
             let (stream, peer) = tokio::select! {
                 () = &mut shutdown => break,
-                accepted = self.listener.accept() => match accepted {
+                accepted = listener.accept() => match accepted {
                     Ok(pair) => pair,
                     Err(e) => {
                         // Out of descriptors and the like: wait a little rather than spin.
@@ -147,7 +145,7 @@ impl Server {
                 },
             };
             let _ = stream.set_nodelay(true);
-            let shared = self.shared.clone();
+            let shared = shared.clone();
             let mut stopped = stopped.clone();
             connections.spawn(async move {
                 let service = service_fn(move |request| {
@@ -170,17 +168,18 @@ impl Server {
             // Reap finished connections so the set does not grow with the server's age.
             while connections.try_join_next().is_some() {}
         }
+        // New connections are refused from here on, not left waiting in the backlog.
+        drop(listener);
         let _ = stop.send(true);
         let in_flight = connections.len();
         if in_flight > 0 {
             eprintln!("imgpipe serve: shutting down; finishing {in_flight} connection(s)");
         }
         let drain = async { while connections.join_next().await.is_some() {} };
-        if tokio::time::timeout(self.shared.config.time_limit, drain)
-            .await
-            .is_err()
-        {
-            eprintln!("imgpipe serve: connections still open after the time limit; closing them");
+        // A request may wait for a slot and then run for the time limit.
+        let grace = shared.config.queue_timeout + shared.config.time_limit;
+        if tokio::time::timeout(grace, drain).await.is_err() {
+            eprintln!("imgpipe serve: connections still open after {grace:?}; closing them");
         }
         Ok(())
     }
@@ -201,7 +200,7 @@ async fn handle(
             hyper::header::CONTENT_TYPE,
             hyper::header::HeaderValue::from_static("text/plain; version=0.0.4"),
         );
-        log(&shared, answer, line, started, None)
+        log(&shared, answer, line, started)
     } else {
         let slot = tokio::time::timeout(
             shared.config.queue_timeout,
@@ -210,35 +209,24 @@ async fn handle(
         .await;
         match slot {
             Ok(Ok(permit)) => {
-                shared.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
-                let answer = instance::serve(shared.clone(), request).await;
-                log(&shared, answer, line, started, Some(permit))
+                let answer = instance::serve(shared.clone(), request, permit).await;
+                log(&shared, answer, line, started)
             }
             _ => {
                 let answer = instance::trap_answer(&shared, Refusal::Busy, "");
-                log(&shared, answer, line, started, None)
+                log(&shared, answer, line, started)
             }
         }
     }
 }
 
-/// Wraps the answer's body so that, when it has been sent, the metrics are updated, the slot is
-/// released and the access-log line is written.
-fn log(
-    shared: &Arc<Shared>,
-    answer: Answer,
-    line: String,
-    started: Instant,
-    permit: Option<tokio::sync::OwnedSemaphorePermit>,
-) -> Answer {
+/// Wraps the answer's body so that, when it has been sent, the metrics are updated and the
+/// access-log line is written.
+fn log(shared: &Arc<Shared>, answer: Answer, line: String, started: Instant) -> Answer {
     let status = answer.status().as_u16();
     let shared = shared.clone();
     answer.map(move |body| {
         let body = Metered::finishing(body, move |bytes| {
-            if permit.is_some() {
-                shared.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
-            }
-            drop(permit);
             shared.metrics.record(status, bytes, started);
             if shared.config.access_log {
                 println!(

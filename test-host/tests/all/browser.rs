@@ -160,6 +160,29 @@ impl Browser {
         );
     }
 
+    /// Sets form fields by element id, submits `#form` and waits until `#status` reads "done" or
+    /// has the class "error" (the convention of both pages under test).
+    pub fn submit(&mut self, fields: &[(&str, &str)]) {
+        // A block, so that its `const` can be declared again by the next call.
+        let mut script = String::from("{\n");
+        for (id, value) in fields {
+            script.push_str(&format!(
+                "document.getElementById({id:?}).value = {value:?};\n"
+            ));
+        }
+        script.push_str(
+            "const status = document.getElementById('status');
+             status.textContent = ''; status.className = '';
+             document.getElementById('form').requestSubmit(); }
+             true",
+        );
+        self.eval(&script);
+        self.wait_for(
+            "document.getElementById('status').textContent === 'done'
+             || document.getElementById('status').className === 'error'",
+        );
+    }
+
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&mut self) -> Vec<u8> {
         use base64::Engine as _;

@@ -299,14 +299,7 @@ fn browser_gives_the_rust_hosts_bytes() {
     browser.wait_for("['ready', 'done'].includes(document.getElementById('status').textContent) || document.getElementById('status').className === 'error'");
     let input = "sharp/Landscape_6.jpg";
     browser.choose_file("#file", &fixtures().join(input));
-    browser.eval(
-        "document.getElementById('w').value = '300';
-         document.getElementById('h').value = '300';
-         document.getElementById('q').value = '75';
-         document.getElementById('format').value = 'webp';
-         document.getElementById('form').requestSubmit(); true",
-    );
-    browser.wait_for("document.getElementById('status').textContent === 'done' || document.getElementById('status').className === 'error'");
+    browser.submit(&[("w", "300"), ("h", "300"), ("q", "75"), ("format", "webp")]);
     let state = browser.eval(
         "({ status: document.getElementById('status').textContent,
             sha256: document.getElementById('sha256').textContent,
@@ -343,15 +336,7 @@ fn browser_gives_the_rust_hosts_bytes() {
         &fixtures().join("sharp/2569067123_aca715a2ee_o.jpg"),
     );
     for _ in 0..3 {
-        browser.eval(
-            "document.getElementById('w').value = '720';
-             document.getElementById('h').value = '588';
-             document.getElementById('q').value = '80';
-             document.getElementById('format').value = 'jpeg';
-             document.getElementById('status').textContent = '';
-             document.getElementById('form').requestSubmit(); true",
-        );
-        browser.wait_for("document.getElementById('status').textContent === 'done' || document.getElementById('status').className === 'error'");
+        browser.submit(&[("w", "720"), ("h", "588"), ("q", "80"), ("format", "jpeg")]);
     }
     let info = browser.eval("document.getElementById('info').textContent");
     eprintln!("browser W1: {info}");

@@ -17,15 +17,15 @@ pub struct ServeArgs {
     /// The served component (default: the one composed by this CLI's build).
     #[arg(long, env = "IMGPIPE_SERVED")]
     served: Option<PathBuf>,
-    /// Largest linear memory of a request's instance, in MiB.
-    #[arg(long, default_value_t = 1024)]
-    memory_limit_mib: usize,
+    /// Largest linear memory of a request's instance, in MiB (4 to 4096).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u16).range(4..=4096))]
+    memory_limit_mib: u16,
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30.0)]
     time_limit_secs: f64,
-    /// Requests served at once; more wait for a slot.
-    #[arg(long, default_value_t = 16)]
-    max_concurrency: usize,
+    /// Requests served at once (1 to 1000); more wait for a slot.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    max_concurrency: u16,
     /// Longest a request waits for a slot before a 503, in seconds.
     #[arg(long, default_value_t = 10.0)]
     queue_timeout_secs: f64,
@@ -35,13 +35,16 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
+    if !(args.time_limit_secs > 0.0 && args.queue_timeout_secs >= 0.0) {
+        wasmtime::bail!("--time-limit-secs must be above 0 and --queue-timeout-secs not below 0");
+    }
     let config = ServerConfig {
         component: args.served.unwrap_or_else(served_component_path),
         addr: args.addr,
-        memory_limit: args.memory_limit_mib << 20,
+        memory_limit: usize::from(args.memory_limit_mib) << 20,
         time_limit: Duration::try_from_secs_f64(args.time_limit_secs)
             .context("--time-limit-secs")?,
-        max_concurrency: args.max_concurrency,
+        max_concurrency: usize::from(args.max_concurrency),
         queue_timeout: Duration::try_from_secs_f64(args.queue_timeout_secs)
             .context("--queue-timeout-secs")?,
         access_log: !args.quiet,

@@ -76,7 +76,9 @@ fn upload(server: &Server, chunked: bool) -> (u16, String, usize) {
 
 #[test]
 fn a_70_mb_body_is_refused_with_413_and_memory_stays_bounded() {
-    for server in servers() {
+    // Servers of this test's own, so no other test's requests move their RSS.
+    for owned in [Owned::ours(&[]), Owned::wasmtime()] {
+        let server = &owned.server;
         healthy(server);
         let before = rss(server);
         for chunked in [false, true] {
@@ -196,7 +198,15 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits() {
         let w1 = &w1;
         // An AVIF encode of W1 takes seconds: long enough to be in flight at the signal.
         let slow = scope.spawn(move || post(&server, "/process?w=720&format=avif&q=50", &[], w1));
-        std::thread::sleep(Duration::from_millis(500));
+        // Signal once the request is in flight (an AVIF encode of W1 takes seconds).
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !String::from_utf8(get(&owned.server, "/metrics").body)
+            .unwrap()
+            .contains("imgpipe_http_in_flight 1")
+        {
+            assert!(Instant::now() < deadline, "the request never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let status = owned.terminate();
         assert!(status.success(), "exit status {status}");
         slow.join().unwrap()

@@ -18,13 +18,7 @@ fn upload_page_processes_a_file_in_chromium() {
         "#file",
         &fixtures().join("sharp/2569067123_aca715a2ee_o.jpg"),
     );
-    browser.eval(
-        "document.getElementById('w').value = '360';
-         document.getElementById('h').value = '360';
-         document.getElementById('format').value = 'webp';
-         document.getElementById('form').requestSubmit(); true",
-    );
-    browser.wait_for("['done', 'error'].includes(document.getElementById('status').className || document.getElementById('status').textContent)");
+    browser.submit(&[("w", "360"), ("h", "360"), ("format", "webp")]);
     let state = browser.eval(
         "({ status: document.getElementById('status').textContent,
             width: document.getElementById('result').naturalWidth,

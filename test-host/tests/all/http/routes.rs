@@ -57,19 +57,30 @@ fn health_page_stats_and_unknown_routes() {
 fn metrics_count_requests_on_our_server() {
     let ours = &servers()[0];
     healthy(ours);
-    post(ours, "/process?w=64", &[], &fixture(W1));
+    let counter = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0)
+    };
+    let before = String::from_utf8(get(ours, "/metrics").body).unwrap();
+    assert_eq!(post(ours, "/process?w=64", &[], &fixture(W1)).status, 200);
     let metrics = get(ours, "/metrics");
     assert_eq!(metrics.status, 200);
-    let text = String::from_utf8(metrics.body).unwrap();
-    assert!(text.contains("# TYPE imgpipe_http_requests_total counter"));
-    assert!(text.contains("imgpipe_http_requests_total{status=\"200\"}"));
-    assert!(text.contains("imgpipe_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
-    let instances = text
-        .lines()
-        .find_map(|l| l.strip_prefix("imgpipe_instances_created_total "))
-        .and_then(|n| n.parse::<u64>().ok())
-        .unwrap();
-    assert!(instances >= 1);
+    let after = String::from_utf8(metrics.body).unwrap();
+    assert!(after.contains("# TYPE imgpipe_http_requests_total counter"));
+    assert!(after.contains("imgpipe_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    // Other tests use this server too: the counters can only have grown, by at least ours.
+    for name in [
+        "imgpipe_http_requests_total{status=\"200\"}",
+        "imgpipe_instances_created_total",
+        "imgpipe_http_request_duration_seconds_count",
+    ] {
+        assert!(counter(&after, name) > counter(&before, name), "{name}");
+    }
+    assert!(
+        counter(&after, "imgpipe_http_request_bytes_total")
+            >= counter(&before, "imgpipe_http_request_bytes_total") + fixture(W1).len() as u64
+    );
 }
 
 #[test]
