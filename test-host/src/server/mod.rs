@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
+use hyper_util::rt::TokioTimer;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use wasmtime::Result;
@@ -51,6 +52,9 @@ pub struct ServerConfig {
     pub max_concurrency: usize,
     /// Longest a request waits for a slot before a 503. Default 10 s.
     pub queue_timeout: Duration,
+    /// Longest a client may take to send a request's headers (also an idle keep-alive
+    /// connection's limit) before the connection is closed. Default 30 s.
+    pub header_timeout: Duration,
     /// Print an access-log line per request on stdout. Default true.
     pub access_log: bool,
 }
@@ -64,6 +68,7 @@ impl Default for ServerConfig {
             time_limit: Duration::from_secs(30),
             max_concurrency: 16,
             queue_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(30),
             access_log: true,
         }
     }
@@ -146,13 +151,18 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let shared = shared.clone();
+            let header_timeout = shared.config.header_timeout;
             let mut stopped = stopped.clone();
             connections.spawn(async move {
                 let service = service_fn(move |request| {
                     let shared = shared.clone();
                     async move { Ok::<_, Infallible>(handle(shared, peer, request).await) }
                 });
+                // Without a timer hyper has no header timeout, and a client that trickles its
+                // headers would hold a connection for ever.
                 let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout)
                     .keep_alive(true)
                     .serve_connection(TokioIo::new(stream), service);
                 tokio::pin!(connection);

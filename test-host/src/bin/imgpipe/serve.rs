@@ -29,14 +29,22 @@ pub struct ServeArgs {
     /// Longest a request waits for a slot before a 503, in seconds.
     #[arg(long, default_value_t = 10.0)]
     queue_timeout_secs: f64,
+    /// Longest a client may take to send a request's headers, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    header_timeout_secs: f64,
     /// No access-log line per request.
     #[arg(long)]
     quiet: bool,
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    if !(args.time_limit_secs > 0.0 && args.queue_timeout_secs >= 0.0) {
-        wasmtime::bail!("--time-limit-secs must be above 0 and --queue-timeout-secs not below 0");
+    if !(args.time_limit_secs > 0.0
+        && args.header_timeout_secs > 0.0
+        && args.queue_timeout_secs >= 0.0)
+    {
+        wasmtime::bail!(
+            "--time-limit-secs and --header-timeout-secs must be above 0, --queue-timeout-secs not below 0"
+        );
     }
     let config = ServerConfig {
         component: args.served.unwrap_or_else(served_component_path),
@@ -47,6 +55,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
         max_concurrency: usize::from(args.max_concurrency),
         queue_timeout: Duration::try_from_secs_f64(args.queue_timeout_secs)
             .context("--queue-timeout-secs")?,
+        header_timeout: Duration::try_from_secs_f64(args.header_timeout_secs)
+            .context("--header-timeout-secs")?,
         access_log: !args.quiet,
     };
     let component = config.component.clone();

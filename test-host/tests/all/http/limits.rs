@@ -219,3 +219,31 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits() {
     );
     assert_eq!(crate::decode(&reply.body).dimensions(), (720, 588));
 }
+
+#[test]
+fn a_client_that_trickles_its_headers_is_cut_off() {
+    let owned = Owned::ours(&["--header-timeout-secs", "1"]);
+    let server = &owned.server;
+    healthy(server);
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(b"POST /process HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // The rest of the headers never comes: the server must close the connection.
+    let mut buf = [0u8; 256];
+    let closed = matches!(stream.read(&mut buf), Ok(_) | Err(_));
+    let waited = started.elapsed();
+    assert!(
+        closed && waited < Duration::from_secs(10),
+        "held for {waited:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(900),
+        "closed after only {waited:?}"
+    );
+    assert_eq!(get(server, "/health").status, 200);
+}
