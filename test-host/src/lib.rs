@@ -24,7 +24,7 @@ mod processor;
 mod runtime;
 pub mod server;
 
-pub use processor::{Processor, describe, error_kind};
+pub use processor::{Processor, describe, error_case, error_kind};
 pub use runtime::{Runtime, RuntimeConfig, component_path};
 
 /// Host bindings generated from the same WIT as the component.

@@ -160,15 +160,27 @@ pub fn error_kind(e: &Error) -> ErrorKind {
     }
 }
 
+/// The WIT name of the error's case, e.g. "decode-failed".
+pub fn error_case(e: &Error) -> &'static str {
+    match e {
+        Error::EmptyInput(_) => "empty-input",
+        Error::UnsupportedFormat(_) => "unsupported-format",
+        Error::DecodeFailed(_) => "decode-failed",
+        Error::TooLarge(_) => "too-large",
+        Error::InvalidOption(_) => "invalid-option",
+        Error::EncodeFailed(_) => "encode-failed",
+    }
+}
+
 /// "case: message", as the CLI prints it.
 pub fn describe(e: &Error) -> String {
-    let (case, message) = match e {
-        Error::EmptyInput(m) => ("empty-input", m.as_str()),
-        Error::UnsupportedFormat(m) => ("unsupported-format", m.as_str()),
-        Error::DecodeFailed(m) => ("decode-failed", m.as_str()),
-        Error::TooLarge(t) => ("too-large", t.message.as_str()),
-        Error::InvalidOption(o) => return format!("invalid-option: {}: {}", o.name, o.message),
-        Error::EncodeFailed(m) => ("encode-failed", m.as_str()),
+    let message = match e {
+        Error::EmptyInput(m)
+        | Error::UnsupportedFormat(m)
+        | Error::DecodeFailed(m)
+        | Error::EncodeFailed(m) => m.clone(),
+        Error::TooLarge(t) => t.message.clone(),
+        Error::InvalidOption(o) => format!("{}: {}", o.name, o.message),
     };
-    format!("{case}: {message}")
+    format!("{}: {message}", error_case(e))
 }

@@ -62,7 +62,7 @@ pub struct Runtime {
 impl Runtime {
     /// Builds the engine and loads `config.component`.
     pub fn new(config: RuntimeConfig) -> Result<Runtime> {
-        let engine = engine(config.memory_limit, config.max_instances)?;
+        let engine = engine(config.memory_limit, config.max_instances, 1)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("link WASI")?;
@@ -100,18 +100,20 @@ impl Runtime {
     }
 }
 
-/// An engine with the pooling allocator sized for `max_instances` component instances whose
-/// memories may each grow to `memory_limit`, and epoch interruption for time limits.
-pub(crate) fn engine(memory_limit: usize, max_instances: u32) -> Result<Engine> {
+/// An engine with the pooling allocator sized for `max_instances` instances of a component made
+/// of `programs` rustc-built programs (1 for the processor, 2 for the served gateway +
+/// processor), whose memories may each grow to `memory_limit`, and epoch interruption for time
+/// limits.
+pub(crate) fn engine(memory_limit: usize, max_instances: u32, programs: u32) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     let n = max_instances.max(1);
-    // A wasip2 component built by rustc holds a few core instances (the program, shims for
-    // indirect calls) with one memory and a few tables; the served component is two of them
-    // composed (gateway and processor).
+    // A wasip2 program built by rustc holds a few core instances (the program, shims for
+    // indirect calls) with one memory and a few tables.
+    let k = programs.max(1);
     pool.total_component_instances(n)
-        .total_core_instances(n * 16)
-        .total_memories(n * 4)
-        .total_tables(n * 16)
+        .total_core_instances(n * 8 * k)
+        .total_memories(n * 2 * k)
+        .total_tables(n * 8 * k)
         .total_stacks(n)
         .max_memory_size(memory_limit);
     let mut wasm = Config::new();

@@ -93,7 +93,8 @@ impl Server {
     /// Loads the component (from the compiled cache when current) and binds the address.
     pub async fn bind(config: ServerConfig) -> Result<Server> {
         let slots = u32::try_from(config.max_concurrency.max(1)).unwrap_or(u32::MAX);
-        let engine = engine(config.memory_limit, slots)?;
+        // The served component is two programs: the gateway and the processor.
+        let engine = engine(config.memory_limit, slots, 2)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).context("link WASI")?;
@@ -203,7 +204,11 @@ async fn handle(
     request: hyper::Request<Incoming>,
 ) -> Answer {
     let started = Instant::now();
-    let line = format!("{peer} \"{} {}\"", request.method(), request.uri());
+    // Built only when it will be printed: this runs on every request.
+    let line = shared
+        .config
+        .access_log
+        .then(|| format!("{peer} \"{} {}\"", request.method(), request.uri()));
     if request.method() == hyper::Method::GET && request.uri().path() == "/metrics" {
         let mut answer = hyper::Response::new(full_body(shared.metrics.render()));
         answer.headers_mut().insert(
@@ -232,13 +237,13 @@ async fn handle(
 
 /// Wraps the answer's body so that, when it has been sent, the metrics are updated and the
 /// access-log line is written.
-fn log(shared: &Arc<Shared>, answer: Answer, line: String, started: Instant) -> Answer {
+fn log(shared: &Arc<Shared>, answer: Answer, line: Option<String>, started: Instant) -> Answer {
     let status = answer.status().as_u16();
     let shared = shared.clone();
     answer.map(move |body| {
         let body = Metered::finishing(body, move |bytes| {
             shared.metrics.record(status, bytes, started);
-            if shared.config.access_log {
+            if let Some(line) = line {
                 println!(
                     "{line} {status} {bytes} {:.1}ms",
                     started.elapsed().as_secs_f64() * 1000.0

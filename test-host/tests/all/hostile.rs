@@ -159,12 +159,18 @@ fn tiny_inputs() {
     still_serves(&mut p);
 }
 
-/// Minimal headers that declare a huge canvas, one per format.
-fn huge_headers() -> Vec<(&'static str, Vec<u8>)> {
+/// A PNG header declaring 100000 x 100000 pixels (10 GP), and nothing else.
+pub fn huge_png() -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
     png.extend(100_000u32.to_be_bytes());
     png.extend(100_000u32.to_be_bytes());
     png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+/// Minimal headers that declare a huge canvas, one per format.
+fn huge_headers() -> Vec<(&'static str, Vec<u8>)> {
+    let png = huge_png();
     let mut gif = b"GIF89a".to_vec();
     gif.extend([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0]);
     gif.extend(b",\0\0\0\0\xFF\xFF\xFF\xFF\0\x02\x02D\x01\0;");

@@ -173,7 +173,7 @@ impl Case {
             .process(&fixture(self.input), &self.options(), Some(self.format))
             .expect("no trap")
             .map(|p| p.image)
-            .map_err(|e| imgpipe::describe(&e).split(':').next().unwrap().to_string())
+            .map_err(|e| imgpipe::error_case(&e).to_string())
     }
 }
 

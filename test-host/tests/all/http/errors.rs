@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::fixture;
+use crate::hostile::huge_png;
 
 /// A request that must fail, and how.
 struct Case {

@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
+use crate::hostile::huge_png;
 use crate::{fixture, processor};
+use imgpipe_gateway::reply::status_for;
 
 const IN_FLIGHT: usize = 16;
 
@@ -26,8 +28,7 @@ fn case(name: &'static str, body: Vec<u8>, query: &'static str) -> Case {
         .process(&body, &options, Some(format))
         .expect("no trap")
         .map(|p| p.image)
-        // "case: message" -> the WIT case's name.
-        .map_err(|e| imgpipe::describe(&e).split(':').next().unwrap().to_string());
+        .map_err(|e| imgpipe::error_case(&e).to_string());
     Case {
         name,
         query,
@@ -150,10 +151,10 @@ fn check(case: &Case, reply: &Reply) -> Option<String> {
         Ok(bytes) => (reply.body != *bytes).then(|| "different bytes".to_string()),
         Err(kind) => {
             let json: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-            (reply.status != status_of(kind) || json["error"] != kind.as_str()).then(|| {
+            (reply.status != status_for(kind) || json["error"] != kind.as_str()).then(|| {
                 format!(
                     "expected {} {kind}, got {} {json}",
-                    status_of(kind),
+                    status_for(kind),
                     reply.status
                 )
             })

@@ -223,45 +223,6 @@ pub fn options_for(query: &str) -> (imgpipe::wit::Options, imgpipe::wit::OutputF
     (options, format)
 }
 
-/// The HTTP status the gateway gives each processor error case.
-pub fn status_of(kind: &str) -> u16 {
-    match kind {
-        "empty-input" | "invalid-option" => 400,
-        "too-large" => 413,
-        "unsupported-format" => 415,
-        "decode-failed" => 422,
-        _ => 500,
-    }
-}
-
-/// A PNG whose header declares 100000 x 100000 pixels (10 GP) and has no pixel data.
-pub fn huge_png() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
-    png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// An HTTP answer.
 pub struct Reply {
     pub status: u16,
