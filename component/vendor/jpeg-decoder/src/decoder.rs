@@ -16,7 +16,7 @@ use alloc::{format, vec};
 use core::cmp;
 use core::mem;
 use core::ops::Range;
-use std::io::Read;
+use std::io::BufRead;
 
 pub const MAX_COMPONENTS: usize = 4;
 
@@ -129,7 +129,7 @@ pub struct Decoder<R> {
     decoding_buffer_size_limit: usize,
 }
 
-impl<R: Read> Decoder<R> {
+impl<R: BufRead> Decoder<R> {
     /// Creates a new `Decoder` using the reader `reader`.
     pub fn new(reader: R) -> Decoder<R> {
         Decoder {
@@ -1083,7 +1083,7 @@ impl<R: Read> Decoder<R> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn decode_block<R: Read>(
+fn decode_block<R: BufRead>(
     reader: &mut R,
     coefficients: &mut [i16; 64],
     huffman: &mut HuffmanDecoder,
@@ -1128,6 +1128,17 @@ fn decode_block<R: Read>(
     // Section F.1.2.2.1
     while index < spectral_selection.end {
         if let Some((value, run)) = huffman.decode_fast_ac(reader, ac_table.unwrap())? {
+            // imgpipe: end-of-block (run 0) and 16 zeros (run 15) come from the fast table as
+            // the value 0.
+            if value == 0 {
+                if run == 0 {
+                    *eob_run = 0;
+                    break;
+                }
+                index += 16;
+                continue;
+            }
+
             index += run;
 
             if index >= spectral_selection.end {
@@ -1171,7 +1182,7 @@ fn decode_block<R: Read>(
     Ok(())
 }
 
-fn decode_block_successive_approximation<R: Read>(
+fn decode_block_successive_approximation<R: BufRead>(
     reader: &mut R,
     coefficients: &mut [i16; 64],
     huffman: &mut HuffmanDecoder,
@@ -1257,7 +1268,7 @@ fn decode_block_successive_approximation<R: Read>(
     Ok(())
 }
 
-fn refine_non_zeroes<R: Read>(
+fn refine_non_zeroes<R: BufRead>(
     reader: &mut R,
     coefficients: &mut [i16; 64],
     huffman: &mut HuffmanDecoder,

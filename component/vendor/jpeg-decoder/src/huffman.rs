@@ -2,13 +2,15 @@ use alloc::borrow::ToOwned;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::iter;
-use std::io::Read;
+use std::io::BufRead;
 use crate::read_u8;
 use crate::error::{Error, Result};
 use crate::marker::Marker;
 use crate::parser::ScanInfo;
 
-const LUT_BITS: u8 = 8;
+// imgpipe: 10 bits instead of 8, so that most AC codes with their extra bits are decoded by one
+// lookup in `ac_lut` (each table costs 6 KiB instead of 1.5 KiB).
+const LUT_BITS: u8 = 10;
 
 #[derive(Debug)]
 pub struct HuffmanDecoder {
@@ -28,7 +30,7 @@ impl HuffmanDecoder {
 
     // Section F.2.2.3
     // Figure F.16
-    pub fn decode<R: Read>(&mut self, reader: &mut R, table: &HuffmanTable) -> Result<u8> {
+    pub fn decode<R: BufRead>(&mut self, reader: &mut R, table: &HuffmanTable) -> Result<u8> {
         if self.num_bits < 16 {
             self.read_bits(reader)?;
         }
@@ -57,7 +59,7 @@ impl HuffmanDecoder {
         }
     }
 
-    pub fn decode_fast_ac<R: Read>(&mut self, reader: &mut R, table: &HuffmanTable) -> Result<Option<(i16, u8)>> {
+    pub fn decode_fast_ac<R: BufRead>(&mut self, reader: &mut R, table: &HuffmanTable) -> Result<Option<(i16, u8)>> {
         if let Some(ref ac_lut) = table.ac_lut {
             if self.num_bits < LUT_BITS {
                 self.read_bits(reader)?;
@@ -78,7 +80,7 @@ impl HuffmanDecoder {
     }
 
     #[inline]
-    pub fn get_bits<R: Read>(&mut self, reader: &mut R, count: u8) -> Result<u16> {
+    pub fn get_bits<R: BufRead>(&mut self, reader: &mut R, count: u8) -> Result<u16> {
         if self.num_bits < count {
             self.read_bits(reader)?;
         }
@@ -90,7 +92,7 @@ impl HuffmanDecoder {
     }
 
     #[inline]
-    pub fn receive_extend<R: Read>(&mut self, reader: &mut R, count: u8) -> Result<i16> {
+    pub fn receive_extend<R: BufRead>(&mut self, reader: &mut R, count: u8) -> Result<i16> {
         let value = self.get_bits(reader, count)?;
         Ok(extend(value, count))
     }
@@ -100,7 +102,7 @@ impl HuffmanDecoder {
         self.num_bits = 0;
     }
 
-    pub fn take_marker<R: Read>(&mut self, reader: &mut R) -> Result<Option<Marker>> {
+    pub fn take_marker<R: BufRead>(&mut self, reader: &mut R) -> Result<Option<Marker>> {
         self.read_bits(reader).map(|_| self.marker.take())
     }
 
@@ -120,7 +122,26 @@ impl HuffmanDecoder {
         self.num_bits -= count;
     }
 
-    fn read_bits<R: Read>(&mut self, reader: &mut R) -> Result<()> {
+    fn read_bits<R: BufRead>(&mut self, reader: &mut R) -> Result<()> {
+        // imgpipe: the fast path. When the next eight bytes hold no 0xFF there is neither byte
+        // stuffing nor a marker among them, so every whole byte that fits in the bit buffer is
+        // taken with one load instead of one `read_exact` each.
+        if self.marker.is_none() && self.num_bits <= 56 {
+            let ahead = reader.fill_buf()?;
+            if let Some(&chunk) = ahead.first_chunk::<8>() {
+                let word = u64::from_be_bytes(chunk);
+                if !has_ff_byte(word) {
+                    let count = usize::from((64 - self.num_bits) / 8);
+                    let fresh = 8 * count as u32;
+                    // The top `fresh` bits of `word`, placed just below the bits already held.
+                    self.bits |= (word >> (64 - fresh)) << (64 - fresh - u32::from(self.num_bits));
+                    self.num_bits += fresh as u8;
+                    reader.consume(count);
+                    return Ok(());
+                }
+            }
+        }
+
         while self.num_bits <= 56 {
             // Fill with zero bits if we have reached the end.
             let byte = match self.marker {
@@ -158,6 +179,16 @@ impl HuffmanDecoder {
 
         Ok(())
     }
+}
+
+/// Whether any byte of `word` is 0xFF: a byte is 0xFF exactly when the same byte of `!word` is
+/// zero, which the classic SWAR zero-byte test finds.
+#[inline]
+fn has_ff_byte(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let inverted = !word;
+    inverted.wrapping_sub(ONES) & !inverted & HIGHS != 0
 }
 
 // Section F.2.2.1
@@ -230,7 +261,12 @@ impl HuffmanTable {
                     let run_length = value >> 4;
                     let magnitude_category = value & 0x0f;
 
-                    if magnitude_category > 0 && size + magnitude_category <= LUT_BITS {
+                    // imgpipe: end-of-block and the run of 16 zeros are looked up too, with
+                    // the value 0 that no coefficient has (a coefficient's magnitude is at
+                    // least 1): they end or extend nearly every block.
+                    if size > 0 && magnitude_category == 0 && (run_length == 0 || run_length == 15) {
+                        table[i] = (0, (run_length << 4) | size);
+                    } else if magnitude_category > 0 && size + magnitude_category <= LUT_BITS {
                         let unextended_ac_value = (((i << size) & ((1 << LUT_BITS) - 1)) >> (LUT_BITS - magnitude_category)) as u16;
                         let ac_value = extend(unextended_ac_value, magnitude_category);
 
