@@ -104,7 +104,9 @@ impl<'r> Processor<'r> {
                 self.live.insert(live)
             }
         };
-        live.store.set_epoch_deadline(self.runtime.deadline_ticks());
+        if let Some(ticks) = self.runtime.deadline_ticks() {
+            live.store.set_epoch_deadline(ticks);
+        }
         match f(live) {
             Ok(v) => Ok(v),
             Err(e) => {
@@ -127,7 +129,9 @@ impl<'r> Processor<'r> {
         };
         let mut store = Store::new(&self.runtime.engine, state);
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.runtime.deadline_ticks());
+        if let Some(ticks) = self.runtime.deadline_ticks() {
+            store.set_epoch_deadline(ticks);
+        }
         let bindings = self.runtime.pre.instantiate(&mut store)?;
         self.instances += 1;
         Ok(Live { store, bindings })
@@ -138,7 +142,7 @@ fn trap_error(e: wasmtime::Error, runtime: &Runtime) -> wasmtime::Error {
     match e.downcast_ref::<wasmtime::Trap>() {
         Some(wasmtime::Trap::Interrupt) => format_err!(
             "the call exceeded the time limit of {:?} and was stopped",
-            runtime.config.time_limit
+            runtime.config.time_limit.unwrap_or_default()
         ),
         Some(trap) => format_err!(
             "the component trapped ({trap}); memory limit {} MiB. The instance was replaced",

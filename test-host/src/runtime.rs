@@ -26,8 +26,11 @@ pub struct RuntimeConfig {
     /// Largest linear memory one instance may grow to. Default 1 GiB: a 100 MP RGBA image is
     /// 400 MB before resizing.
     pub memory_limit: usize,
-    /// CPU time one call may take before it is interrupted. Default 30 s.
-    pub time_limit: Duration,
+    /// CPU time one call may take before it is interrupted. Default 30 s. `None`: no limit,
+    /// which also leaves the epoch checks out of the compiled code: they sit on every loop's
+    /// back edge and cost about 17% on W1 (sharp's benchmark), so trusted batch work may turn
+    /// them off. Hostile input should keep a limit.
+    pub time_limit: Option<Duration>,
     /// Instances that may exist at once (the pooling allocator's slots). Default 16.
     pub max_instances: u32,
 }
@@ -37,7 +40,7 @@ impl Default for RuntimeConfig {
         RuntimeConfig {
             component: component_path(),
             memory_limit: 1 << 30,
-            time_limit: Duration::from_secs(30),
+            time_limit: Some(Duration::from_secs(30)),
             max_instances: 16,
         }
     }
@@ -55,14 +58,15 @@ pub struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) pre: ImageProcessorPre<State>,
     pub(crate) config: RuntimeConfig,
-    /// Kept only to stop the epoch thread when the runtime is dropped.
-    _ticker: Ticker,
+    /// Kept only to stop the epoch thread when the runtime is dropped; none without a time limit.
+    _ticker: Option<Ticker>,
 }
 
 impl Runtime {
     /// Builds the engine and loads `config.component`.
     pub fn new(config: RuntimeConfig) -> Result<Runtime> {
-        let engine = engine(config.memory_limit, config.max_instances, 1)?;
+        let interruptible = config.time_limit.is_some();
+        let engine = engine(config.memory_limit, config.max_instances, 1, interruptible)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context("link WASI")?;
@@ -70,7 +74,7 @@ impl Runtime {
             .instantiate_pre(&component)
             .context("pre-instantiate the component")?;
         let pre = ImageProcessorPre::new(pre).context("component does not export the processor")?;
-        let ticker = Ticker::start(engine.clone());
+        let ticker = interruptible.then(|| Ticker::start(engine.clone()));
         Ok(Runtime {
             engine,
             pre,
@@ -94,17 +98,23 @@ impl Runtime {
         &self.config.component
     }
 
-    /// Epoch ticks a call may run.
-    pub(crate) fn deadline_ticks(&self) -> u64 {
-        (self.config.time_limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
+    /// Epoch ticks a call may run, if calls have a time limit.
+    pub(crate) fn deadline_ticks(&self) -> Option<u64> {
+        let limit = self.config.time_limit?;
+        Some((limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64)
     }
 }
 
 /// An engine with the pooling allocator sized for `max_instances` instances of a component made
 /// of `programs` rustc-built programs (1 for the processor, 2 for the served gateway +
 /// processor), whose memories may each grow to `memory_limit`, and epoch interruption for time
-/// limits.
-pub(crate) fn engine(memory_limit: usize, max_instances: u32, programs: u32) -> Result<Engine> {
+/// limits when `interruptible`.
+pub(crate) fn engine(
+    memory_limit: usize,
+    max_instances: u32,
+    programs: u32,
+    interruptible: bool,
+) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     let n = max_instances.max(1);
     // A wasip2 program built by rustc holds a few core instances (the program, shims for
@@ -120,7 +130,7 @@ pub(crate) fn engine(memory_limit: usize, max_instances: u32, programs: u32) -> 
     // The default 4 GiB reservation per memory (virtual address space only) lets compiled code
     // skip bounds checks on every load and store; the memory limit is enforced on growth.
     wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-        .epoch_interruption(true);
+        .epoch_interruption(interruptible);
     Engine::new(&wasm).context("create the wasmtime engine")
 }
 

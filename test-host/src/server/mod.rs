@@ -94,7 +94,7 @@ impl Server {
     pub async fn bind(config: ServerConfig) -> Result<Server> {
         let slots = u32::try_from(config.max_concurrency.max(1)).unwrap_or(u32::MAX);
         // The served component is two programs: the gateway and the processor.
-        let engine = engine(config.memory_limit, slots, 2)?;
+        let engine = engine(config.memory_limit, slots, 2, true)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).context("link WASI")?;

@@ -106,7 +106,7 @@ fn memory_limit_trap_is_a_host_error_and_the_next_call_works() {
 #[test]
 fn time_limit_interrupts_and_the_next_call_works() {
     let runtime = Runtime::new(RuntimeConfig {
-        time_limit: std::time::Duration::from_millis(20),
+        time_limit: Some(std::time::Duration::from_millis(20)),
         max_instances: 2,
         ..RuntimeConfig::default()
     })
@@ -125,4 +125,27 @@ fn time_limit_interrupts_and_the_next_call_works() {
         .process(&fixture("pngsuite/basn2c08.png"), &Options::default(), None)
         .unwrap();
     assert!(ok.is_ok());
+}
+
+#[test]
+fn without_a_time_limit_calls_run_to_the_end() {
+    // No epoch checks are compiled in and no ticker runs: an AVIF encode, which takes longer
+    // than the 20 ms limit above, runs to the end and gives a valid file.
+    let runtime = Runtime::new(RuntimeConfig {
+        time_limit: None,
+        max_instances: 1,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let mut p = runtime.processor();
+    let out = p
+        .process(
+            &fixture("sharp/320x240.jpg"),
+            &Options::default(),
+            Some(OutputFormat::Avif),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!((out.width, out.height), (320, 240));
+    assert_eq!(out.image.get(4..12), Some(&b"ftypavif"[..]));
 }

@@ -26,6 +26,10 @@ pub struct BenchArgs {
     /// Run the pipeline compiled natively instead of the component (the cost of the sandbox).
     #[arg(long)]
     native: bool,
+    /// Run the component without the per-call time limit, whose epoch checks cost about 17%
+    /// on W1 (the cost of that safety net, measured).
+    #[arg(long, conflicts_with = "native")]
+    no_time_limit: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -39,6 +43,10 @@ pub struct BenchArgs {
 impl BenchArgs {
     pub fn is_native(&self) -> bool {
         self.native
+    }
+
+    pub fn time_limited(&self) -> bool {
+        !self.no_time_limit
     }
 }
 

@@ -87,9 +87,17 @@ fn main() -> ExitCode {
 }
 
 fn runtime(component: Option<PathBuf>) -> Result<Runtime> {
+    runtime_with(component, true)
+}
+
+/// A runtime with the default time limit, or none when `time_limited` is false.
+fn runtime_with(component: Option<PathBuf>, time_limited: bool) -> Result<Runtime> {
     let mut config = RuntimeConfig::default();
     if let Some(path) = component {
         config.component = path;
+    }
+    if !time_limited {
+        config.time_limit = None;
     }
     Runtime::new(config)
 }
@@ -146,12 +154,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Batch(args) => {
-            let runtime = runtime(cli.component)?;
+            let runtime = runtime_with(cli.component, args.time_limited())?;
             batch::run(&runtime, args).map_err(Failure::Host)
         }
         Command::Bench(args) if args.is_native() => bench::run(None, args).map_err(Failure::Host),
         Command::Bench(args) => {
-            let runtime = runtime(cli.component)?;
+            let runtime = runtime_with(cli.component, args.time_limited())?;
             bench::run(Some(&runtime), args).map_err(Failure::Host)
         }
         Command::Serve(args) => serve::run(args).map_err(Failure::Host),
