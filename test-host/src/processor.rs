@@ -104,9 +104,7 @@ impl<'r> Processor<'r> {
                 self.live.insert(live)
             }
         };
-        if let Some(ticks) = self.runtime.deadline_ticks() {
-            live.store.set_epoch_deadline(ticks);
-        }
+        self.runtime.arm_deadline(&mut live.store);
         match f(live) {
             Ok(v) => Ok(v),
             Err(e) => {
@@ -129,9 +127,7 @@ impl<'r> Processor<'r> {
         };
         let mut store = Store::new(&self.runtime.engine, state);
         store.limiter(|s| &mut s.limits);
-        if let Some(ticks) = self.runtime.deadline_ticks() {
-            store.set_epoch_deadline(ticks);
-        }
+        self.runtime.arm_deadline(&mut store);
         let bindings = self.runtime.pre.instantiate(&mut store)?;
         self.instances += 1;
         Ok(Live { store, bindings })

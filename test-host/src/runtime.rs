@@ -28,7 +28,7 @@ pub struct RuntimeConfig {
     pub memory_limit: usize,
     /// CPU time one call may take before it is interrupted. Default 30 s. `None`: no limit,
     /// which also leaves the epoch checks out of the compiled code: they sit on every loop's
-    /// back edge and cost about 17% on W1 (sharp's benchmark), so trusted batch work may turn
+    /// back edge and cost about 20% on W1 (sharp's benchmark), so trusted batch work may turn
     /// them off. Hostile input should keep a limit.
     pub time_limit: Option<Duration>,
     /// Instances that may exist at once (the pooling allocator's slots). Default 16.
@@ -98,10 +98,11 @@ impl Runtime {
         &self.config.component
     }
 
-    /// Epoch ticks a call may run, if calls have a time limit.
-    pub(crate) fn deadline_ticks(&self) -> Option<u64> {
-        let limit = self.config.time_limit?;
-        Some((limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64)
+    /// Gives `store` the time limit for the call about to run, if calls have one.
+    pub(crate) fn arm_deadline<T>(&self, store: &mut wasmtime::Store<T>) {
+        if let Some(limit) = self.config.time_limit {
+            store.set_epoch_deadline((limit.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64);
+        }
     }
 }
 
