@@ -24,7 +24,8 @@ mod lossless;
 use self::lossless::compute_image_lossless;
 
 #[rustfmt::skip]
-static UNZIGZAG: [u8; 64] = [
+// imgpipe: visible to `huffman.rs` for its whole-block fast path.
+pub(crate) static UNZIGZAG: [u8; 64] = [
      0,  1,  8, 16,  9,  2,  3, 10,
     17, 24, 32, 25, 18, 11,  4,  5,
     12, 19, 26, 33, 40, 48, 41, 34,
@@ -1095,6 +1096,15 @@ fn decode_block<R: BufRead>(
     dc_predictor: &mut i16,
 ) -> Result<()> {
     debug_assert_eq!(coefficients.len(), 64);
+
+    // imgpipe: a whole baseline block goes through the fast path when it can finish it.
+    if spectral_selection == (0..64) && successive_approximation_low == 0 && *eob_run == 0 {
+        if let (Some(dc), Some(ac)) = (dc_table, ac_table) {
+            if huffman.decode_baseline_block(reader, coefficients, dc, ac, dc_predictor)? {
+                return Ok(());
+            }
+        }
+    }
 
     if spectral_selection.start == 0 {
         // Section F.2.2.1

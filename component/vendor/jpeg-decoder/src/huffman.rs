@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 use core::iter;
 use std::io::BufRead;
 use crate::read_u8;
+use crate::decoder::UNZIGZAG;
 use crate::error::{Error, Result};
 use crate::marker::Marker;
 use crate::parser::ScanInfo;
@@ -77,6 +78,120 @@ impl HuffmanDecoder {
         }
 
         Ok(None)
+    }
+
+    /// imgpipe: decodes one whole baseline block (DC, then AC 1 to 63, no successive
+    /// approximation) with the bit buffer held in locals and the entropy-coded bytes read
+    /// straight from the reader's buffer, the way libjpeg-turbo's `decode_mcu_fast` does: the
+    /// general path keeps that state behind `&mut self` and re-reads it for every code.
+    ///
+    /// Returns `false` when it cannot finish the block: fewer than [`FAST_BLOCK_BYTES`]
+    /// buffered, a marker among the bytes it needs, or a code it leaves to the general path
+    /// (one the table does not hold, an out-of-range category, an end-of-band run). Then the
+    /// decoder's state, the reader and the DC predictor are untouched, and the only writes
+    /// made are AC coefficients that the general path, decoding the same block again from the
+    /// same bits, writes again with the same values before reaching that spot.
+    pub fn decode_baseline_block<R: BufRead>(
+        &mut self,
+        reader: &mut R,
+        coefficients: &mut [i16; 64],
+        dc_table: &HuffmanTable,
+        ac_table: &HuffmanTable,
+        dc_predictor: &mut i16,
+    ) -> Result<bool> {
+        let Some(ac_lut) = ac_table.ac_lut.as_ref() else {
+            return Ok(false);
+        };
+        if self.marker.is_some() {
+            return Ok(false);
+        }
+        let data = reader.fill_buf()?;
+        if data.len() < FAST_BLOCK_BYTES {
+            return Ok(false);
+        }
+        let mut bits = self.bits;
+        let mut num_bits = u32::from(self.num_bits);
+        let mut pos = 0;
+
+        // DC: a code of at most 16 bits and at most 11 extra bits.
+        if num_bits < 32 && !refill(data, &mut pos, &mut bits, &mut num_bits) {
+            return Ok(false);
+        }
+        let Some((category, length)) = dc_table.lookup(bits) else {
+            return Ok(false);
+        };
+        if category > 11 {
+            return Ok(false);
+        }
+        bits <<= length;
+        num_bits -= u32::from(length);
+        let diff = take_extended(&mut bits, &mut num_bits, category);
+
+        // AC: each step takes at most a 16-bit code and 10 extra bits, so 26 bits suffice.
+        let mut index = 1u32;
+        while index < 64 {
+            if num_bits < 26 && !refill(data, &mut pos, &mut bits, &mut num_bits) {
+                return Ok(false);
+            }
+            let peek = (bits >> (64 - LUT_BITS)) as usize;
+            let (value, run_size) = ac_lut[peek];
+            if run_size != 0 {
+                // Code and extra bits in one lookup; the value 0 is end-of-block or 16 zeros.
+                let size = u32::from(run_size & 0x0f);
+                let run = u32::from(run_size >> 4);
+                bits <<= size;
+                num_bits -= size;
+                if value == 0 {
+                    if run == 0 {
+                        break;
+                    }
+                    index += 16;
+                    continue;
+                }
+                index += run;
+                if index >= 64 {
+                    break;
+                }
+                coefficients[usize::from(UNZIGZAG[index as usize])] = value;
+                index += 1;
+                continue;
+            }
+            let Some((symbol, length)) = ac_table.lookup(bits) else {
+                return Ok(false);
+            };
+            bits <<= length;
+            num_bits -= u32::from(length);
+            let run = u32::from(symbol >> 4);
+            let size = symbol & 0x0f;
+            if size == 0 {
+                match run {
+                    0 => break,
+                    15 => {
+                        index += 16;
+                        continue;
+                    }
+                    // An end-of-band run, which only progressive scans may use.
+                    _ => return Ok(false),
+                }
+            }
+            index += run;
+            if index >= 64 {
+                break;
+            }
+            if num_bits < u32::from(size) && !refill(data, &mut pos, &mut bits, &mut num_bits) {
+                return Ok(false);
+            }
+            coefficients[usize::from(UNZIGZAG[index as usize])] =
+                take_extended(&mut bits, &mut num_bits, size);
+            index += 1;
+        }
+
+        *dc_predictor = dc_predictor.wrapping_add(diff);
+        coefficients[0] = *dc_predictor;
+        self.bits = bits;
+        self.num_bits = num_bits as u8;
+        reader.consume(pos);
+        Ok(true)
     }
 
     #[inline]
@@ -179,6 +294,67 @@ impl HuffmanDecoder {
 
         Ok(())
     }
+}
+
+/// imgpipe: the bytes [`HuffmanDecoder::decode_baseline_block`] wants buffered before it
+/// starts, so that no block can run out: 64 codes of at most 26 bits each, doubled for byte
+/// stuffing, come to 416 bytes.
+const FAST_BLOCK_BYTES: usize = 512;
+
+/// imgpipe: tops up a bit buffer held in locals to more than 56 bits from `data[*pos..]`: eight
+/// bytes at once when none is 0xFF, else byte by byte, taking 0xFF 0x00 as 0xFF. Returns
+/// `false`, with the buffer partly filled, at a marker or at the end of `data`; the caller
+/// then gives up the block.
+#[inline(always)]
+fn refill(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
+    if let Some(&chunk) = data.get(*pos..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_be_bytes(chunk);
+        if !has_ff_byte(word) {
+            let count = (64 - *num_bits) / 8;
+            let fresh = 8 * count;
+            *bits |= (word >> (64 - fresh)) << (64 - fresh - *num_bits);
+            *num_bits += fresh;
+            *pos += count as usize;
+            return true;
+        }
+    }
+    refill_bytewise(data, pos, bits, num_bits)
+}
+
+/// imgpipe: [`refill`] near a 0xFF byte or the end of `data`; out of line, so that its loop
+/// does not crowd the registers of the block loop.
+#[cold]
+#[inline(never)]
+fn refill_bytewise(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
+    while *num_bits <= 56 {
+        let Some(&byte) = data.get(*pos) else {
+            return false;
+        };
+        if byte == 0xFF {
+            if data.get(*pos + 1) != Some(&0) {
+                return false;
+            }
+            *pos += 2;
+        } else {
+            *pos += 1;
+        }
+        *bits |= u64::from(byte) << (56 - *num_bits);
+        *num_bits += 8;
+    }
+    true
+}
+
+/// imgpipe: takes `count` (at most 16) extra bits from the top of `bits` and sign-extends
+/// them (Figure F.12); `count` 0 is the value 0.
+#[inline(always)]
+fn take_extended(bits: &mut u64, num_bits: &mut u32, count: u8) -> i16 {
+    if count == 0 {
+        return 0;
+    }
+    let value = (*bits >> (64 - u32::from(count))) as u16;
+    *bits <<= count;
+    *num_bits -= u32::from(count);
+    extend(value, count)
 }
 
 /// Whether any byte of `word` is 0xFF: a byte is 0xFF exactly when the same byte of `!word` is
@@ -285,6 +461,28 @@ impl HuffmanTable {
             lut,
             ac_lut,
         })
+    }
+}
+
+impl HuffmanTable {
+    /// imgpipe: the symbol and code length of the code at the top of `bits` (at least 16
+    /// valid bits): the lookup table, else the canonical-code search of Figure F.16. `None`
+    /// for a code the table does not hold.
+    #[inline(always)]
+    fn lookup(&self, bits: u64) -> Option<(u8, u8)> {
+        let (value, size) = self.lut[(bits >> (64 - LUT_BITS)) as usize];
+        if size > 0 {
+            return Some((value, size));
+        }
+        let top = (bits >> 48) as u16;
+        for i in LUT_BITS..16 {
+            let code = i32::from(top >> (15 - i));
+            if code <= self.maxcode[usize::from(i)] {
+                let index = (code + self.delta[usize::from(i)]) as usize;
+                return self.values.get(index).map(|&value| (value, i + 1));
+            }
+        }
+        None
     }
 }
 

@@ -23,6 +23,10 @@ pub struct BenchArgs {
     /// Timed warm calls (after 3 untimed ones).
     #[arg(long, short = 'n', default_value_t = 30)]
     iterations: usize,
+    /// Fresh instances to time (instantiation and first call), each after the previous one's
+    /// workload call; default `-n`. A p99 needs a few hundred.
+    #[arg(long)]
+    cold: Option<usize>,
     /// Run the pipeline compiled natively instead of the component (the cost of the sandbox).
     #[arg(long)]
     native: bool,
@@ -101,11 +105,12 @@ pub fn run(runtime: Option<&Runtime>, args: BenchArgs) -> Result<()> {
     let input =
         std::fs::read(&args.input).with_context(|| format!("read {}", args.input.display()))?;
     let n = args.iterations.max(1);
+    let cold = args.cold.unwrap_or(n).max(1);
     let options = args.options.to_wit()?;
     let format = args.format.to_wit();
 
     let (report, last) = match runtime {
-        Some(runtime) => bench_component(runtime, &input, &options, format, n)?,
+        Some(runtime) => bench_component(runtime, &input, &options, format, n, cold)?,
         None => bench_native(&input, &options, format, n)?,
     };
     let report = Report {
@@ -131,8 +136,8 @@ pub fn run(runtime: Option<&Runtime>, args: BenchArgs) -> Result<()> {
     for (name, s) in rows {
         if let Some(s) = s {
             println!(
-                "  {name:<12} median {:>8.2} ms  p95 {:>8.2} ms  min {:>8.2} ms",
-                s.median_ms, s.p95_ms, s.min_ms
+                "  {name:<12} median {:>8.3} ms  p95 {:>8.3} ms  p99 {:>8.3} ms  min {:>8.3} ms",
+                s.median_ms, s.p95_ms, s.p99_ms, s.min_ms
             );
         }
     }
@@ -149,6 +154,7 @@ fn bench_component(
     options: &wit::Options,
     format: wit::OutputFormat,
     n: usize,
+    cold: usize,
 ) -> Result<(Report, Output)> {
     let call = |p: &mut imgpipe::Processor<'_>| -> Result<Output> {
         let out = p
@@ -163,9 +169,9 @@ fn bench_component(
     // Cold: a new instance from the InstancePre (pooling allocator) each time, as a server
     // making an instance per request would: each one reuses a pool slot the previous call
     // dirtied, so slot reset is part of the figure.
-    let mut instantiate = Vec::with_capacity(n);
-    let mut first_call = Vec::with_capacity(n);
-    for _ in 0..n {
+    let mut instantiate = Vec::with_capacity(cold);
+    let mut first_call = Vec::with_capacity(cold);
+    for _ in 0..cold {
         let mut p = runtime.processor();
         let start = Instant::now();
         p.ensure_instance()?;
