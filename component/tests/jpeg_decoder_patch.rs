@@ -7,7 +7,7 @@
 //! `tests/jpeg/expected-<arch>.txt` were written by this test built against the published
 //! crate: comment out the `[patch.crates-io]` entry in the workspace's Cargo.toml and run
 //! `IMGPIPE_WRITE_JPEG_EXPECTED=1 cargo test --release -p imgpipe-component --test jpeg_decoder_patch`
-//! (x86_64), and the same in wasm with `scripts/test-wasm-decoder` (wasm32; it passes the
+//! (x86_64), and the same in wasm with `scripts/test-wasm-jpeg` (wasm32; it passes the
 //! variable on to wasmtime). scripts/test runs both.
 
 // Test code: a panic here is a failed test, which is what these lints guard against elsewhere.
@@ -15,6 +15,10 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use parity::fnv;
+
+mod parity;
 
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -36,13 +40,6 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
 
 fn name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// FNV-1a, 64-bit: stable across Rust versions, unlike `DefaultHasher`.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// What decoding `bytes` at 1/`denominator` scale gives: the size and a hash of the pixels, or
@@ -138,41 +135,10 @@ fn report() -> String {
 fn patched_decoder_matches_the_published_crate() {
     // The published crate's own SIMD (SSSE3 on x86, simd128 on wasm) rounds differently per
     // target, so each target has its expectations.
-    let expected_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/jpeg")
-        .join(format!("expected-{}.txt", std::env::consts::ARCH));
     let actual = report();
-    if std::env::var_os("IMGPIPE_WRITE_JPEG_EXPECTED").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
+    if !parity::compare_with_published("expected", &actual, "decodes") {
         return;
     }
-    let Ok(expected) = std::fs::read_to_string(&expected_path) else {
-        // CI runs x86_64 and wasm32; another target needs its own file, written as above.
-        assert!(
-            !matches!(std::env::consts::ARCH, "x86_64" | "wasm32"),
-            "{} is missing",
-            expected_path.display()
-        );
-        eprintln!(
-            "no {}: not compared on this target",
-            expected_path.display()
-        );
-        return;
-    };
-    let differences: Vec<String> = expected
-        .lines()
-        .zip(actual.lines())
-        .filter(|(e, a)| e != a)
-        .map(|(e, a)| format!("expected {e}\n     got {a}"))
-        .collect();
-    assert_eq!(expected.lines().count(), actual.lines().count());
-    assert!(
-        differences.is_empty(),
-        "{} of {} decodes differ:\n{}",
-        differences.len(),
-        expected.lines().count(),
-        differences.join("\n")
-    );
     // Whole files decode; the damaged ones must include both outcomes, or the test is not
     // reaching the error paths it is meant to compare.
     assert!(

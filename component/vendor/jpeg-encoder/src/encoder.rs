@@ -1274,12 +1274,29 @@ fn get_block(
 ) -> AlignedBlock {
     let mut block = [0i16; 64];
 
-    for y in 0..8 {
-        for x in 0..8 {
-            let ix = start_x + (x * col_stride);
-            let iy = start_y + (y * row_stride);
-
-            block[y * 8 + x] = (data[iy * width + ix] as i16) - 128;
+    // imgpipe: a row at a time, with the common column strides (1, and 2 for subsampled
+    // chroma) spelled out so that the compiler turns each row into a few vector operations;
+    // the published loop indexed, and bounds-checked, every sample. Same values.
+    for (y, out) in block.chunks_exact_mut(8).enumerate() {
+        let row = &data[(start_y + y * row_stride) * width + start_x..];
+        match col_stride {
+            1 => {
+                let row: &[u8; 8] = row[..8].try_into().unwrap();
+                for (out, &sample) in out.iter_mut().zip(row) {
+                    *out = sample as i16 - 128;
+                }
+            }
+            2 => {
+                let row: &[u8; 16] = row[..16].try_into().unwrap();
+                for (out, pair) in out.iter_mut().zip(row.chunks_exact(2)) {
+                    *out = pair[0] as i16 - 128;
+                }
+            }
+            _ => {
+                for (x, out) in out.iter_mut().enumerate() {
+                    *out = row[x * col_stride] as i16 - 128;
+                }
+            }
         }
     }
 
@@ -1343,6 +1360,16 @@ pub(crate) trait Operations {
 
     #[inline(always)]
     fn quantize_block(block: &AlignedBlock, q_block: &mut AlignedBlock, table: &QuantizationTable) {
+        // imgpipe: quantise in natural order with SIMD, then reorder.
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let natural = table.quantize_natural_simd128(&block.data);
+            for i in 0..64 {
+                q_block.data[i] = natural[ZIGZAG[i] as usize & 0x3f];
+            }
+            return;
+        }
+        #[allow(unreachable_code)]
         for i in 0..64 {
             let z = ZIGZAG[i] as usize & 0x3f;
             q_block.data[i] = table.quantize(block.data[z], z);
