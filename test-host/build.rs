@@ -27,9 +27,13 @@ fn main() {
         "component/Cargo.toml",
         "component/gateway/src",
         "component/gateway/Cargo.toml",
+        // The patched codecs and the SSE2 headers libwebp is compiled with.
+        "component/vendor",
         "wit",
+        "Cargo.toml",
         "Cargo.lock",
         ".cargo/config.toml",
+        "scripts/wasm32-cc",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
