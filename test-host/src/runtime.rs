@@ -28,7 +28,7 @@ pub struct RuntimeConfig {
     pub memory_limit: usize,
     /// CPU time one call may take before it is interrupted. Default 30 s. `None`: no limit,
     /// which also leaves the epoch checks out of the compiled code: they sit on every loop's
-    /// back edge and cost about 20% on W1 (sharp's benchmark), so trusted batch work may turn
+    /// back edge and cost about 15% on W1 (sharp's benchmark), so trusted batch work may turn
     /// them off. Hostile input should keep a limit.
     pub time_limit: Option<Duration>,
     /// Instances that may exist at once (the pooling allocator's slots). Default 16.

@@ -21,7 +21,7 @@ pub struct BatchArgs {
     /// Output format (default JPEG).
     #[arg(long, short, value_enum, default_value = "jpeg")]
     format: Format,
-    /// Process without the per-call time limit (30 s), whose epoch checks cost about 20% on a
+    /// Process without the per-call time limit (30 s), whose epoch checks cost about 15% on a
     /// large JPEG. For trusted input only: a hostile file could then run for as long as it takes.
     #[arg(long)]
     no_time_limit: bool,
