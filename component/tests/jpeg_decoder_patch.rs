@@ -13,34 +13,10 @@
 // Test code: a panic here is a failed test, which is what these lints guard against elsewhere.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+use parity::{fnv, jpeg_files};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-use parity::fnv;
 
 mod parity;
-
-fn inputs() -> Vec<(String, Vec<u8>)> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in [
-        manifest.join("tests/jpeg"),
-        manifest.join("../../shared/fixtures/sharp"),
-    ] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "jpg") {
-                out.push((name(&path), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn name(path: &Path) -> String {
-    path.file_name().unwrap().to_string_lossy().into_owned()
-}
 
 /// What decoding `bytes` at 1/`denominator` scale gives: the size and a hash of the pixels, or
 /// the error.
@@ -120,7 +96,7 @@ fn garbage_copies(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 fn report() -> String {
     let mut report = String::new();
-    for (file, bytes) in inputs() {
+    for (file, bytes) in jpeg_files() {
         for (label, variant) in compared_copies(&bytes) {
             for denominator in [1, 2, 4, 8] {
                 let result = outcome(&variant, denominator);
@@ -154,7 +130,7 @@ fn patched_decoder_matches_the_published_crate() {
 #[test]
 fn garbage_is_contained() {
     let (mut decoded, mut refused) = (0, 0);
-    for (file, bytes) in inputs() {
+    for (file, bytes) in jpeg_files() {
         // A fixture that is itself broken (corrupt-header.jpg) has nothing to damage.
         if jpeg_decoder::Decoder::new(&bytes[..]).decode().is_err() {
             continue;

@@ -18,10 +18,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
-use parity::fnv;
+use parity::{fnv, jpeg_files};
 
 mod parity;
 
@@ -36,43 +35,31 @@ struct Rgb {
 /// The fixture photos, decoded at 1/4 scale (the encoder sees the same kind of content at a
 /// fraction of the test's time), and the synthetic images.
 fn inputs() -> Vec<Rgb> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in [
-        manifest.join("tests/jpeg"),
-        manifest.join("../../shared/fixtures/sharp"),
-    ] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "jpg") {
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
-            let Ok(()) = decoder.read_info() else {
-                continue;
-            };
-            let info = decoder.info().unwrap();
-            decoder
-                .scale(info.width.div_ceil(4), info.height.div_ceil(4))
-                .unwrap();
-            let Ok(pixels) = decoder.decode() else {
-                continue;
-            };
-            let info = decoder.info().unwrap();
-            // RGB only: grey and CMYK decodes are covered by the synthetic grey input.
-            if info.pixel_format != jpeg_decoder::PixelFormat::RGB24 {
-                continue;
-            }
-            out.push(Rgb {
-                name: path.file_name().unwrap().to_string_lossy().into_owned(),
-                width: info.width,
-                height: info.height,
-                pixels,
-            });
+    for (name, bytes) in jpeg_files() {
+        let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
+        let Ok(()) = decoder.read_info() else {
+            continue;
+        };
+        let info = decoder.info().unwrap();
+        decoder
+            .scale(info.width.div_ceil(4), info.height.div_ceil(4))
+            .unwrap();
+        let Ok(pixels) = decoder.decode() else {
+            continue;
+        };
+        let info = decoder.info().unwrap();
+        // RGB only: grey and CMYK decodes are covered by the synthetic grey input.
+        if info.pixel_format != jpeg_decoder::PixelFormat::RGB24 {
+            continue;
         }
+        out.push(Rgb {
+            name,
+            width: info.width,
+            height: info.height,
+            pixels,
+        });
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
     out.extend(synthetic());
     out
 }

@@ -1,7 +1,27 @@
-//! What the JPEG codec parity tests share: a stable hash, and the comparison of a report (one
-//! line per decode or encode) with the one the published crate wrote.
+//! What the JPEG codec parity tests share: their JPEG files, a stable hash, and the comparison of
+//! a report (one line per decode or encode) with the one the published crate wrote.
 
 use std::path::PathBuf;
+
+/// Every JPEG in `tests/jpeg` and among the fixtures, as (file name, bytes), sorted by name.
+pub fn jpeg_files() -> Vec<(String, Vec<u8>)> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in [
+        manifest.join("tests/jpeg"),
+        manifest.join("../../shared/fixtures/sharp"),
+    ] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "jpg") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 /// FNV-1a, 64-bit: stable across Rust versions, unlike `DefaultHasher`.
 pub fn fnv(bytes: &[u8]) -> u64 {

@@ -242,18 +242,11 @@ impl HuffmanDecoder {
         // stuffing nor a marker among them, so every whole byte that fits in the bit buffer is
         // taken with one load instead of one `read_exact` each.
         if self.marker.is_none() && self.num_bits <= 56 {
-            let ahead = reader.fill_buf()?;
-            if let Some(&chunk) = ahead.first_chunk::<8>() {
-                let word = u64::from_be_bytes(chunk);
-                if !has_ff_byte(word) {
-                    let count = usize::from((64 - self.num_bits) / 8);
-                    let fresh = 8 * count as u32;
-                    // The top `fresh` bits of `word`, placed just below the bits already held.
-                    self.bits |= (word >> (64 - fresh)) << (64 - fresh - u32::from(self.num_bits));
-                    self.num_bits += fresh as u8;
-                    reader.consume(count);
-                    return Ok(());
-                }
+            let mut num_bits = u32::from(self.num_bits);
+            if let Some(count) = fill_from_word(reader.fill_buf()?, &mut self.bits, &mut num_bits) {
+                self.num_bits = num_bits as u8;
+                reader.consume(count);
+                return Ok(());
             }
         }
 
@@ -307,18 +300,28 @@ const FAST_BLOCK_BYTES: usize = 512;
 /// then gives up the block.
 #[inline(always)]
 fn refill(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
-    if let Some(&chunk) = data.get(*pos..).and_then(|rest| rest.first_chunk::<8>()) {
-        let word = u64::from_be_bytes(chunk);
-        if !has_ff_byte(word) {
-            let count = (64 - *num_bits) / 8;
-            let fresh = 8 * count;
-            *bits |= (word >> (64 - fresh)) << (64 - fresh - *num_bits);
-            *num_bits += fresh;
-            *pos += count as usize;
-            return true;
-        }
+    if let Some(count) = data.get(*pos..).and_then(|ahead| fill_from_word(ahead, bits, num_bits)) {
+        *pos += count;
+        return true;
     }
     refill_bytewise(data, pos, bits, num_bits)
+}
+
+/// imgpipe: when the first eight bytes of `ahead` hold no 0xFF (so neither byte stuffing nor a
+/// marker), puts as many whole bytes of them as fit into the bit buffer, with one load, and
+/// returns how many; `*num_bits` must be at most 56. `None` when they do, or `ahead` is short.
+#[inline(always)]
+fn fill_from_word(ahead: &[u8], bits: &mut u64, num_bits: &mut u32) -> Option<usize> {
+    let word = u64::from_be_bytes(*ahead.first_chunk::<8>()?);
+    if has_ff_byte(word) {
+        return None;
+    }
+    let count = (64 - *num_bits) / 8;
+    let fresh = 8 * count;
+    // The top `fresh` bits of `word`, placed just below the bits already held.
+    *bits |= (word >> (64 - fresh)) << (64 - fresh - *num_bits);
+    *num_bits += fresh;
+    Some(count as usize)
 }
 
 /// imgpipe: [`refill`] near a 0xFF byte or the end of `data`; out of line, so that its loop

@@ -1367,9 +1367,8 @@ pub(crate) trait Operations {
             for i in 0..64 {
                 q_block.data[i] = natural[ZIGZAG[i] as usize & 0x3f];
             }
-            return;
         }
-        #[allow(unreachable_code)]
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         for i in 0..64 {
             let z = ZIGZAG[i] as usize & 0x3f;
             q_block.data[i] = table.quantize(block.data[z], z);
