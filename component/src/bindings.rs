@@ -38,13 +38,13 @@ impl Guest for Component {
         options: wit::Options,
         format: wit::OutputFormat,
     ) -> Result<wit::Processed, wit::Error> {
-        run(&image, options, output_format(format))
+        run(&image, options, format.into())
     }
 
     fn inspect(image: Vec<u8>) -> Result<wit::ImageInfo, wit::Error> {
         let info = pipeline::inspect(&image).map_err(to_wit_error)?;
         Ok(wit::ImageInfo {
-            format: input_format(info.format),
+            format: info.format.into(),
             width: info.width,
             height: info.height,
             orientation: info.orientation,
@@ -82,30 +82,81 @@ fn run(
             mime_type: p.format.mime_type().to_string(),
             width: p.width,
             height: p.height,
-            format: wit_output_format(p.format),
+            format: p.format.into(),
             image: p.image,
         })
         .map_err(to_wit_error)
 }
+
+imgpipe_names::mirror_enum!(
+    options::OutputFormat,
+    wit::OutputFormat {
+        Jpeg,
+        Png,
+        Webp,
+        WebpLossless,
+        Avif
+    }
+);
+imgpipe_names::mirror_enum!(
+    crate::InputFormat,
+    wit::InputFormat {
+        Jpeg,
+        Png,
+        Webp,
+        Gif,
+        Bmp,
+        Tiff
+    }
+);
+imgpipe_names::mirror_enum!(
+    options::Fit,
+    wit::Fit {
+        Inside,
+        Cover,
+        Contain,
+        Fill
+    }
+);
+imgpipe_names::mirror_enum!(
+    options::Filter,
+    wit::Filter {
+        Lanczos3,
+        Nearest,
+        Bilinear,
+        CatmullRom,
+        Mitchell
+    }
+);
+imgpipe_names::mirror_enum!(
+    ErrorKind,
+    wit::ErrorKind {
+        EmptyInput,
+        UnsupportedFormat,
+        DecodeFailed,
+        TooLarge,
+        InvalidOption,
+        EncodeFailed
+    }
+);
+imgpipe_names::mirror_enum!(
+    LimitKind,
+    wit::LimitKind {
+        Bytes,
+        Pixels,
+        Dimensions
+    }
+);
+
+imgpipe_names::mirror_enum!(options::ColorProfile, wit::ColorProfile { Srgb, Keep, P3 });
 
 fn from_wit_options(o: wit::Options) -> options::Options {
     options::Options {
         quality: o.quality,
         max_width: o.max_width,
         max_height: o.max_height,
-        fit: o.fit.map(|f| match f {
-            wit::Fit::Inside => options::Fit::Inside,
-            wit::Fit::Cover => options::Fit::Cover,
-            wit::Fit::Contain => options::Fit::Contain,
-            wit::Fit::Fill => options::Fit::Fill,
-        }),
-        filter: o.filter.map(|f| match f {
-            wit::Filter::Lanczos3 => options::Filter::Lanczos3,
-            wit::Filter::Nearest => options::Filter::Nearest,
-            wit::Filter::Bilinear => options::Filter::Bilinear,
-            wit::Filter::CatmullRom => options::Filter::CatmullRom,
-            wit::Filter::Mitchell => options::Filter::Mitchell,
-        }),
+        fit: o.fit.map(Into::into),
+        filter: o.filter.map(Into::into),
         background: o.background.map(|c| options::Color {
             r: c.r,
             g: c.g,
@@ -117,64 +168,22 @@ fn from_wit_options(o: wit::Options) -> options::Options {
         max_input_pixels: o.max_input_pixels,
         max_input_bytes: o.max_input_bytes,
         fast_shrink_on_load: o.fast_shrink_on_load,
-    }
-}
-
-fn output_format(f: wit::OutputFormat) -> options::OutputFormat {
-    match f {
-        wit::OutputFormat::Jpeg => options::OutputFormat::Jpeg,
-        wit::OutputFormat::Png => options::OutputFormat::Png,
-        wit::OutputFormat::Webp => options::OutputFormat::WebP,
-        wit::OutputFormat::WebpLossless => options::OutputFormat::WebPLossless,
-        wit::OutputFormat::Avif => options::OutputFormat::Avif,
-    }
-}
-
-fn wit_output_format(f: options::OutputFormat) -> wit::OutputFormat {
-    match f {
-        options::OutputFormat::Jpeg => wit::OutputFormat::Jpeg,
-        options::OutputFormat::Png => wit::OutputFormat::Png,
-        options::OutputFormat::WebP => wit::OutputFormat::Webp,
-        options::OutputFormat::WebPLossless => wit::OutputFormat::WebpLossless,
-        options::OutputFormat::Avif => wit::OutputFormat::Avif,
-    }
-}
-
-fn input_format(f: crate::InputFormat) -> wit::InputFormat {
-    match f {
-        crate::InputFormat::Jpeg => wit::InputFormat::Jpeg,
-        crate::InputFormat::Png => wit::InputFormat::Png,
-        crate::InputFormat::WebP => wit::InputFormat::Webp,
-        crate::InputFormat::Gif => wit::InputFormat::Gif,
-        crate::InputFormat::Bmp => wit::InputFormat::Bmp,
-        crate::InputFormat::Tiff => wit::InputFormat::Tiff,
-    }
-}
-
-fn error_kind(k: ErrorKind) -> wit::ErrorKind {
-    match k {
-        ErrorKind::EmptyInput => wit::ErrorKind::EmptyInput,
-        ErrorKind::UnsupportedFormat => wit::ErrorKind::UnsupportedFormat,
-        ErrorKind::DecodeFailed => wit::ErrorKind::DecodeFailed,
-        ErrorKind::TooLarge => wit::ErrorKind::TooLarge,
-        ErrorKind::InvalidOption => wit::ErrorKind::InvalidOption,
-        ErrorKind::EncodeFailed => wit::ErrorKind::EncodeFailed,
+        color_profile: o.color_profile.map(Into::into),
     }
 }
 
 fn to_wit_error(e: crate::Error) -> wit::Error {
+    // Every case carries the whole message, the option's name included for `invalid-option`.
     let message = e.message();
     match e {
         crate::Error::EmptyInput => wit::Error::EmptyInput(message),
         crate::Error::UnsupportedFormat(_) => wit::Error::UnsupportedFormat(message),
         crate::Error::DecodeFailed(_) => wit::Error::DecodeFailed(message),
         crate::Error::EncodeFailed(_) => wit::Error::EncodeFailed(message),
-        crate::Error::InvalidOption { name, message } => {
-            wit::Error::InvalidOption(wit::InvalidOption {
-                name: name.to_string(),
-                message,
-            })
-        }
+        crate::Error::InvalidOption { name, .. } => wit::Error::InvalidOption(wit::InvalidOption {
+            name: name.as_str().to_string(),
+            message,
+        }),
         crate::Error::TooLarge {
             kind,
             found,
@@ -183,11 +192,7 @@ fn to_wit_error(e: crate::Error) -> wit::Error {
             height,
             message,
         } => wit::Error::TooLarge(wit::TooLarge {
-            limit_kind: match kind {
-                LimitKind::Bytes => wit::LimitKind::Bytes,
-                LimitKind::Pixels => wit::LimitKind::Pixels,
-                LimitKind::Dimensions => wit::LimitKind::Dimensions,
-            },
+            limit_kind: kind.into(),
             found,
             limit,
             width,
@@ -220,7 +225,7 @@ fn to_wit_stats(s: &Stats) -> wit::InstanceStats {
             .iter()
             .map(|r| wit::ErrorRecord {
                 call: r.call,
-                kind: error_kind(r.kind),
+                kind: r.kind.into(),
                 message: r.message.clone(),
                 input_bytes: r.input_bytes,
             })

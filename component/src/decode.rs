@@ -1,37 +1,15 @@
 //! Input: format detection from magic bytes, header reading with limits checked before any pixel
 //! is decoded, and decoding to an 8-bit [`Raster`] (JPEG optionally at 1/2, 1/4 or 1/8 scale).
 
-use std::fmt;
 use std::io::Cursor;
 
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 
+use crate::color::{Declared, Plan};
 use crate::error::{Error, Result};
 use crate::raster::Raster;
 
-/// The encodings the pipeline reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Jpeg,
-    Png,
-    WebP,
-    Gif,
-    Bmp,
-    Tiff,
-}
-
-impl fmt::Display for InputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            InputFormat::Jpeg => "JPEG",
-            InputFormat::Png => "PNG",
-            InputFormat::WebP => "WebP",
-            InputFormat::Gif => "GIF",
-            InputFormat::Bmp => "BMP",
-            InputFormat::Tiff => "TIFF",
-        })
-    }
-}
+pub use imgpipe_names::InputFormat;
 
 /// Identifies the input from its first bytes; file names are never trusted.
 pub fn detect(bytes: &[u8]) -> Result<InputFormat> {
@@ -46,7 +24,7 @@ pub fn detect(bytes: &[u8]) -> Result<InputFormat> {
     } else if starts(b"GIF87a") || starts(b"GIF89a") {
         Ok(InputFormat::Gif)
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        Ok(InputFormat::WebP)
+        Ok(InputFormat::Webp)
     } else if starts(b"BM") {
         Ok(InputFormat::Bmp)
     } else if starts(b"II*\0") || starts(b"MM\0*") {
@@ -97,7 +75,7 @@ pub fn declared_size(bytes: &[u8], format: InputFormat) -> Option<(u32, u32)> {
             12 => Some((le16(18)?, le16(20)?)),
             _ => Some((le32(18)?, (le32(22)? as i32).unsigned_abs())),
         },
-        InputFormat::WebP => match bytes.get(12..16)? {
+        InputFormat::Webp => match bytes.get(12..16)? {
             b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
             b"VP8L" => {
                 let bits = le32(21)?;
@@ -131,6 +109,8 @@ pub struct Info {
 /// An opened input: header read and checked, pixels not yet decoded.
 pub struct Source<'a> {
     info: Info,
+    /// The colour space the input declares.
+    declared: Declared,
     decoder: Decoder<'a>,
 }
 
@@ -148,7 +128,12 @@ impl<'a> Source<'a> {
         if let Some((width, height)) = declared_size(bytes, format)
             && u64::from(width) * u64::from(height) > max_pixels
         {
-            return Err(Error::too_many_pixels(format, width, height, max_pixels));
+            return Err(Error::too_many_pixels(
+                format.label(),
+                width,
+                height,
+                max_pixels,
+            ));
         }
         let source = match format {
             InputFormat::Jpeg => open_jpeg(bytes, max_pixels)?,
@@ -162,7 +147,12 @@ impl<'a> Source<'a> {
             ));
         }
         if u64::from(width) * u64::from(height) > max_pixels {
-            return Err(Error::too_many_pixels(format, width, height, max_pixels));
+            return Err(Error::too_many_pixels(
+                format.label(),
+                width,
+                height,
+                max_pixels,
+            ));
         }
         let mut source = source;
         if let Decoder::Other(decoder) = &mut source.decoder {
@@ -181,20 +171,29 @@ impl<'a> Source<'a> {
         self.info
     }
 
+    /// The colour space the input declares.
+    pub fn declared(&self) -> &Declared {
+        &self.declared
+    }
+
     /// Decodes the pixels. `at_least` asks for a reduced decode that is still at least that
     /// large in both dimensions, where the format can do it cheaply (JPEG DCT scaling); the
     /// returned raster may be any size from `at_least` up to the stored size.
-    pub fn decode(self, at_least: Option<(u32, u32)>) -> Result<Raster> {
+    ///
+    /// Pixels that cannot wait for the smaller, resized raster are converted by `colour` here:
+    /// CMYK (which the raster cannot hold) and 16-bit RGB (whose precision the 8-bit raster
+    /// would lose). The flag says whether that happened; if not, the caller converts later.
+    pub fn decode(self, at_least: Option<(u32, u32)>, colour: &Plan) -> Result<(Raster, bool)> {
         let format = self.info.format;
-        let raster = match self.decoder {
-            Decoder::Jpeg(decoder) => decode_jpeg(*decoder, self.info, at_least)?,
+        let (raster, converted) = match self.decoder {
+            Decoder::Jpeg(decoder) => decode_jpeg(*decoder, self.info, at_least, colour)?,
             Decoder::Other(decoder) => {
                 let image =
                     DynamicImage::from_decoder(decoder).map_err(|e| image_error(format, e))?;
-                from_dynamic(image)
+                from_dynamic(image, colour)?
             }
         };
-        Ok(raster.drop_opaque_alpha())
+        Ok((raster.drop_opaque_alpha(), converted))
     }
 }
 
@@ -220,6 +219,12 @@ fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
         jpeg_decoder::PixelFormat::L16 => 16,
         _ => 8,
     };
+    // Profiles split over several APP2 markers are joined by the decoder; one it cannot join
+    // (a chunk missing) is no profile.
+    let declared = decoder
+        .icc_profile()
+        .map(Declared::from_icc)
+        .unwrap_or_default();
     Ok(Source {
         info: Info {
             format: InputFormat::Jpeg,
@@ -229,6 +234,7 @@ fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
             has_alpha: false,
             bits_per_channel,
         },
+        declared,
         decoder: Decoder::Jpeg(Box::new(decoder)),
     })
 }
@@ -239,12 +245,13 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
         || (format == InputFormat::Tiff && !cfg!(feature = "tiff"));
     if left_out {
         return Err(Error::UnsupportedFormat(format!(
-            "{format} input is not built into this component"
+            "{} input is not built into this component",
+            format.label()
         )));
     }
     let image_format = match format {
         InputFormat::Png => ImageFormat::Png,
-        InputFormat::WebP => ImageFormat::WebP,
+        InputFormat::Webp => ImageFormat::WebP,
         InputFormat::Gif => ImageFormat::Gif,
         InputFormat::Bmp => ImageFormat::Bmp,
         InputFormat::Tiff => ImageFormat::Tiff,
@@ -257,6 +264,11 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
     // A missing or unreadable orientation is not an error: the image is shown as stored.
     let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
     let color = decoder.color_type();
+    let declared = match decoder.icc_profile() {
+        Ok(Some(icc)) => Declared::from_icc(icc),
+        _ if format == InputFormat::Png => png_declared(bytes),
+        _ => Declared::default(),
+    };
     Ok(Source {
         info: Info {
             format,
@@ -266,6 +278,7 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
             has_alpha: color.has_alpha(),
             bits_per_channel: bits_per_channel(color),
         },
+        declared,
         decoder: Decoder::Other(Box::new(decoder)),
     })
 }
@@ -275,23 +288,60 @@ fn bits_per_channel(color: ColorType) -> u8 {
     (color.bytes_per_pixel() / channels) * 8
 }
 
-fn from_dynamic(image: DynamicImage) -> Raster {
-    let (width, height) = (image.width(), image.height());
-    if image.color().has_alpha() {
-        Raster {
-            width,
-            height,
-            alpha: true,
-            data: image.into_rgba8().into_raw(),
-        }
-    } else {
-        Raster {
-            width,
-            height,
-            alpha: false,
-            data: image.into_rgb8().into_raw(),
-        }
+/// PNG's colour chunks besides iCCP (which the decoder hands over as ICC): cICP, else cHRM
+/// with gAMA. An sRGB chunk, or none of them, is sRGB; so is gAMA alone, as browsers and
+/// libvips take it.
+fn png_declared(bytes: &[u8]) -> Declared {
+    let Ok(reader) = png::Decoder::new(Cursor::new(bytes)).read_info() else {
+        return Declared::default();
+    };
+    let info = reader.info();
+    if info.srgb.is_some() {
+        return Declared::default();
     }
+    if let Some(cicp) = info.coding_independent_code_points {
+        return crate::color::from_cicp(cicp.color_primaries, cicp.transfer_function)
+            .map_or_else(Declared::default, Declared::from_profile);
+    }
+    match (info.gama_chunk, info.chrm_chunk) {
+        (Some(gamma), Some(c)) => {
+            let xy =
+                |(x, y): (png::ScaledFloat, png::ScaledFloat)| (x.into_value(), y.into_value());
+            let chromaticities = [xy(c.white), xy(c.red), xy(c.green), xy(c.blue)];
+            Declared::from_profile(crate::color::from_gamma_and_chromaticities(
+                gamma.into_value(),
+                chromaticities,
+            ))
+        }
+        _ => Declared::default(),
+    }
+}
+
+/// The decoded image as an 8-bit raster; a 16-bit RGB one is converted (by `colour`) before it
+/// is reduced. The flag says whether it was converted.
+fn from_dynamic(image: DynamicImage, colour: &Plan) -> Result<(Raster, bool)> {
+    let (width, height) = (image.width(), image.height());
+    let alpha = image.color().has_alpha();
+    let wide = match &image {
+        DynamicImage::ImageRgb16(rgb) => colour.convert_rgb16(rgb.as_raw(), false)?,
+        DynamicImage::ImageRgba16(rgba) => colour.convert_rgb16(rgba.as_raw(), true)?,
+        _ => None,
+    };
+    let converted = wide.is_some();
+    let data = match wide {
+        Some(data) => data,
+        None if alpha => image.into_rgba8().into_raw(),
+        None => image.into_rgb8().into_raw(),
+    };
+    Ok((
+        Raster {
+            width,
+            height,
+            alpha,
+            data,
+        },
+        converted,
+    ))
 }
 
 /// The smallest JPEG DCT scale (1/8, 1/4, 1/2, 1) whose output still covers `at_least`.
@@ -309,7 +359,8 @@ fn decode_jpeg(
     mut decoder: jpeg_decoder::Decoder<&[u8]>,
     info: Info,
     at_least: Option<(u32, u32)>,
-) -> Result<Raster> {
+    colour: &Plan,
+) -> Result<(Raster, bool)> {
     if let Some(at_least) = at_least {
         let (w, h) = jpeg_scaled_size(info.width, info.height, at_least);
         if (w, h) != (info.width, info.height) {
@@ -330,6 +381,17 @@ fn decode_jpeg(
     if pixels.len() < expected {
         return Err(Error::decode(InputFormat::Jpeg, "premature end of data"));
     }
+    if out.pixel_format == jpeg_decoder::PixelFormat::CMYK32
+        && let Some(data) = colour.convert_cmyk(&pixels)?
+    {
+        let raster = Raster {
+            width,
+            height,
+            alpha: false,
+            data,
+        };
+        return Ok((raster, true));
+    }
     let data = match out.pixel_format {
         jpeg_decoder::PixelFormat::RGB24 => pixels,
         jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
@@ -345,7 +407,8 @@ fn decode_jpeg(
                 [l, l, l]
             })
             .collect(),
-        // The decoder has already undone Adobe's inversion: these are ink amounts, 255 = full.
+        // Without a CMYK profile, a plain conversion. The decoder has already undone Adobe's
+        // inversion: these are ink amounts, 255 = full.
         jpeg_decoder::PixelFormat::CMYK32 => pixels
             .chunks_exact(4)
             .flat_map(|p| match *p {
@@ -358,12 +421,13 @@ fn decode_jpeg(
             })
             .collect(),
     };
-    Ok(Raster {
+    let raster = Raster {
         width,
         height,
         alpha: false,
         data,
-    })
+    };
+    Ok((raster, false))
 }
 
 fn jpeg_error(e: jpeg_decoder::Error) -> Error {
@@ -387,9 +451,11 @@ fn image_error(format: InputFormat, e: ImageError) -> Error {
             limit: 0,
             width: 0,
             height: 0,
-            message: format!("decode {format}: {limit}"),
+            message: format!("decode {}: {limit}", format.label()),
         },
-        ImageError::Unsupported(u) => Error::UnsupportedFormat(format!("decode {format}: {u}")),
+        ImageError::Unsupported(u) => {
+            Error::UnsupportedFormat(format!("decode {}: {u}", format.label()))
+        }
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::decode(format, "premature end of data")
         }
@@ -405,7 +471,7 @@ mod tests {
     fn detects_by_magic() {
         assert_eq!(detect(b"\xFF\xD8\xFF\xE0rest").unwrap(), InputFormat::Jpeg);
         assert_eq!(detect(b"GIF89a....").unwrap(), InputFormat::Gif);
-        assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), InputFormat::WebP);
+        assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), InputFormat::Webp);
         assert_eq!(detect(b"").unwrap_err(), Error::EmptyInput);
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0";
         assert!(detect(avif).unwrap_err().message().contains("AVIF"));

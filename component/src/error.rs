@@ -3,51 +3,7 @@
 
 use std::fmt;
 
-/// Which limit an input exceeded; mirrors WIT `limit-kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitKind {
-    /// Input size in bytes.
-    Bytes,
-    /// Declared width x height.
-    Pixels,
-    /// A single dimension, or the memory decoding would need.
-    Dimensions,
-}
-
-/// The case of an [`Error`], without payload; mirrors WIT `error-kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    EmptyInput,
-    UnsupportedFormat,
-    DecodeFailed,
-    TooLarge,
-    InvalidOption,
-    EncodeFailed,
-}
-
-impl ErrorKind {
-    /// Every kind, in the order of the WIT enum.
-    pub const ALL: [ErrorKind; 6] = [
-        ErrorKind::EmptyInput,
-        ErrorKind::UnsupportedFormat,
-        ErrorKind::DecodeFailed,
-        ErrorKind::TooLarge,
-        ErrorKind::InvalidOption,
-        ErrorKind::EncodeFailed,
-    ];
-
-    /// The kebab-case name used in WIT and in JSON error bodies.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::EmptyInput => "empty-input",
-            ErrorKind::UnsupportedFormat => "unsupported-format",
-            ErrorKind::DecodeFailed => "decode-failed",
-            ErrorKind::TooLarge => "too-large",
-            ErrorKind::InvalidOption => "invalid-option",
-            ErrorKind::EncodeFailed => "encode-failed",
-        }
-    }
-}
+pub use imgpipe_names::{ErrorKind, InputFormat, LimitKind, OptionName, OutputFormat};
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +23,9 @@ pub enum Error {
         height: u32,
         message: String,
     },
-    /// An option is out of range or inconsistent.
-    InvalidOption { name: &'static str, message: String },
+    /// An option is out of range or inconsistent; `message` says why ("must be 1 to 100, got
+    /// 0"), [`Error::message`] adds the option's name.
+    InvalidOption { name: OptionName, message: String },
     /// The encoder failed.
     EncodeFailed(String),
 }
@@ -89,19 +46,19 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(name: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(name: OptionName, message: impl Into<String>) -> Self {
         Error::InvalidOption {
             name,
             message: message.into(),
         }
     }
 
-    pub(crate) fn decode(format: impl fmt::Display, cause: impl fmt::Display) -> Self {
-        Error::DecodeFailed(format!("decode {format}: {cause}"))
+    pub(crate) fn decode(format: InputFormat, cause: impl fmt::Display) -> Self {
+        Error::DecodeFailed(format!("decode {}: {cause}", format.label()))
     }
 
-    pub(crate) fn encode(format: impl fmt::Display, cause: impl fmt::Display) -> Self {
-        Error::EncodeFailed(format!("encode {format}: {cause}"))
+    pub(crate) fn encode(format: OutputFormat, cause: impl fmt::Display) -> Self {
+        Error::EncodeFailed(format!("encode {}: {cause}", format.label()))
     }
 
     /// An input whose declared pixel count exceeds the limit.
@@ -120,6 +77,27 @@ impl Error {
             height,
             message: format!(
                 "{format} of {width}x{height} ({found} pixels) exceeds the limit of {limit} pixels"
+            ),
+        }
+    }
+
+    /// An output larger than `format` can store. The request asked for it (the input's size, a
+    /// box or enlargement), so it is the caller's `too-large`, found before decoding, not an
+    /// encoder failure.
+    pub(crate) fn too_large_for(format: OutputFormat, width: u32, height: u32) -> Self {
+        let limit = format.max_dimension();
+        Error::TooLarge {
+            kind: LimitKind::Dimensions,
+            found: u64::from(width.max(height)),
+            limit: u64::from(limit),
+            width,
+            height,
+            message: format!(
+                "the output would be {width}x{height}; {} stores at most {limit} pixels a side \
+                 (set {} and {} to fit it)",
+                format.label(),
+                OptionName::MaxWidth,
+                OptionName::MaxHeight
             ),
         }
     }
@@ -144,14 +122,14 @@ impl Error {
                 m.clone()
             }
             Error::TooLarge { message, .. } => message.clone(),
-            Error::InvalidOption { name, message } => format!("invalid option {name}: {message}"),
+            Error::InvalidOption { name, message } => name.refusal(message),
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind().name(), self.message())
+        write!(f, "{}: {}", self.kind(), self.message())
     }
 }
 

@@ -4,6 +4,7 @@
 //! The modules are plain Rust and compile natively (benchmarks, fuzzing); `bindings` is the thin
 //! WIT layer that makes the crate a WebAssembly component, built only for wasm32.
 
+pub mod color;
 pub mod decode;
 pub mod encode;
 pub mod error;
@@ -19,6 +20,6 @@ mod bindings;
 
 pub use decode::{Info, InputFormat};
 pub use error::{Error, ErrorKind, LimitKind, Result};
-pub use options::{Color, Filter, Fit, Options, OutputFormat};
+pub use options::{Color, ColorProfile, Filter, Fit, Options, OutputFormat};
 pub use pipeline::{Processed, inspect, process};
 pub use stats::Stats;

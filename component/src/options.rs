@@ -3,81 +3,10 @@
 
 use crate::error::{Error, Result};
 
-/// Default encoder quality (1-100).
-pub const DEFAULT_QUALITY: u8 = 85;
-/// Default limit on declared input pixels (100 MP).
-pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 100_000_000;
-/// Default limit on input bytes (64 MiB).
-pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-/// Largest width or height of a target box or an output image. JPEG stores 16-bit dimensions.
-pub const MAX_DIMENSION: u32 = 65_535;
-
-/// The encodings the pipeline writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Jpeg,
-    Png,
-    WebP,
-    WebPLossless,
-    Avif,
-}
-
-impl OutputFormat {
-    /// The MIME type for a Content-Type header.
-    pub fn mime_type(self) -> &'static str {
-        match self {
-            OutputFormat::Jpeg => "image/jpeg",
-            OutputFormat::Png => "image/png",
-            OutputFormat::WebP | OutputFormat::WebPLossless => "image/webp",
-            OutputFormat::Avif => "image/avif",
-        }
-    }
-
-    /// Whether the encoding can store an alpha channel.
-    pub fn supports_alpha(self) -> bool {
-        !matches!(self, OutputFormat::Jpeg)
-    }
-}
-
-/// How the image fits the target box; see WIT `fit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Fit {
-    #[default]
-    Inside,
-    Cover,
-    Contain,
-    Fill,
-}
-
-/// The resampling filter; see WIT `filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Filter {
-    #[default]
-    Lanczos3,
-    Nearest,
-    Bilinear,
-    CatmullRom,
-    Mitchell,
-}
-
-/// An sRGB colour with alpha.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Color {
-    pub r: u8,
-    pub g: u8,
-    pub b: u8,
-    pub a: u8,
-}
-
-impl Color {
-    /// Opaque white, the default background.
-    pub const WHITE: Color = Color {
-        r: 255,
-        g: 255,
-        b: 255,
-        a: 255,
-    };
-}
+pub use imgpipe_names::{
+    Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS, DEFAULT_QUALITY,
+    Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
+};
 
 /// What a caller asks for: every field optional, as in the WIT `options` record.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -93,6 +22,7 @@ pub struct Options {
     pub max_input_pixels: Option<u64>,
     pub max_input_bytes: Option<u64>,
     pub fast_shrink_on_load: Option<bool>,
+    pub color_profile: Option<ColorProfile>,
 }
 
 /// Options checked and resolved to their defaults.
@@ -109,42 +39,42 @@ pub struct Resolved {
     pub max_input_pixels: u64,
     pub max_input_bytes: u64,
     pub fast_shrink_on_load: bool,
+    pub color_profile: ColorProfile,
 }
 
 impl Options {
     /// Checks every field and fills in the defaults.
     pub fn resolve(&self) -> Result<Resolved> {
-        let quality = self.quality.unwrap_or(DEFAULT_QUALITY);
-        if !(1..=100).contains(&quality) {
-            return Err(Error::invalid(
-                "quality",
-                format!("must be 1 to 100, got {quality}"),
-            ));
-        }
-        let dimension = |name: &'static str, value: Option<u32>| match value {
-            Some(v) if v == 0 || v > MAX_DIMENSION => Err(Error::invalid(
-                name,
-                format!("must be 1 to {MAX_DIMENSION}, got {v}"),
-            )),
-            other => Ok(other),
+        let check = |name: OptionName, value: u64| {
+            name.check_range(value)
+                .map_err(|why| Error::invalid(name, why))
         };
-        let max_width = dimension("max-width", self.max_width)?;
-        let max_height = dimension("max-height", self.max_height)?;
+        let quality = self.quality.unwrap_or(DEFAULT_QUALITY);
+        check(OptionName::Quality, quality.into())?;
+        for (name, value) in [
+            (OptionName::MaxWidth, self.max_width),
+            (OptionName::MaxHeight, self.max_height),
+        ] {
+            if let Some(v) = value {
+                check(name, v.into())?;
+            }
+        }
+        let (max_width, max_height) = (self.max_width, self.max_height);
         let fit = self.fit.unwrap_or_default();
         if fit != Fit::Inside && (max_width.is_none() || max_height.is_none()) {
             return Err(Error::invalid(
-                "fit",
-                format!("{fit:?} needs both max-width and max-height").to_lowercase(),
+                OptionName::Fit,
+                format!(
+                    "{fit} needs both {} and {}",
+                    OptionName::MaxWidth,
+                    OptionName::MaxHeight
+                ),
             ));
         }
         let max_input_pixels = self.max_input_pixels.unwrap_or(DEFAULT_MAX_INPUT_PIXELS);
-        if max_input_pixels == 0 {
-            return Err(Error::invalid("max-input-pixels", "must be at least 1"));
-        }
+        check(OptionName::MaxInputPixels, max_input_pixels)?;
         let max_input_bytes = self.max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES);
-        if max_input_bytes == 0 {
-            return Err(Error::invalid("max-input-bytes", "must be at least 1"));
-        }
+        check(OptionName::MaxInputBytes, max_input_bytes)?;
         Ok(Resolved {
             quality,
             max_width,
@@ -157,6 +87,7 @@ impl Options {
             max_input_pixels,
             max_input_bytes,
             fast_shrink_on_load: self.fast_shrink_on_load.unwrap_or(true),
+            color_profile: self.color_profile.unwrap_or_default(),
         })
     }
 }
@@ -185,28 +116,28 @@ mod tests {
                     quality: Some(0),
                     ..Default::default()
                 },
-                "quality",
+                OptionName::Quality,
             ),
             (
                 Options {
                     quality: Some(101),
                     ..Default::default()
                 },
-                "quality",
+                OptionName::Quality,
             ),
             (
                 Options {
                     max_width: Some(0),
                     ..Default::default()
                 },
-                "max-width",
+                OptionName::MaxWidth,
             ),
             (
                 Options {
                     max_height: Some(70_000),
                     ..Default::default()
                 },
-                "max-height",
+                OptionName::MaxHeight,
             ),
             (
                 Options {
@@ -214,21 +145,21 @@ mod tests {
                     max_width: Some(10),
                     ..Default::default()
                 },
-                "fit",
+                OptionName::Fit,
             ),
             (
                 Options {
                     max_input_pixels: Some(0),
                     ..Default::default()
                 },
-                "max-input-pixels",
+                OptionName::MaxInputPixels,
             ),
             (
                 Options {
                     max_input_bytes: Some(0),
                     ..Default::default()
                 },
-                "max-input-bytes",
+                OptionName::MaxInputBytes,
             ),
         ] {
             match opts.resolve() {

@@ -5,7 +5,7 @@ use crate::decode::{Info, Source};
 use crate::error::{Error, Result};
 use crate::options::{Fit, Options, OutputFormat};
 use crate::raster::Raster;
-use crate::{encode, orient, resize};
+use crate::{color, encode, orient, resize};
 
 /// An encoded result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,19 +43,30 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     // Plan in the upright frame, then resize in the stored frame: rotating the small result is
     // cheaper than rotating the decoded original.
     let upright = resize::plan(ow, oh, &opts);
+    let (width, height) = upright.output();
+    if width.max(height) > format.max_dimension() {
+        return Err(Error::too_large_for(format, width, height));
+    }
     let stored = if transposed {
         upright.transposed()
     } else {
         upright
     };
 
+    let colour = color::Plan::new(source.declared(), opts.color_profile, format)?;
+
     let at_least = (opts.fast_shrink_on_load && stored.resamples(info.width, info.height))
         .then_some(stored.scaled);
-    let raster = source.decode(at_least)?;
-    let raster = resize::resize(raster, &stored, opts.filter)?;
+    let (raster, converted) = source.decode(at_least, &colour)?;
+    let mut raster = resize::resize(raster, &stored, opts.filter)?;
+    // An 8-bit RGB conversion waits for the resized raster: it costs per pixel, and the resize
+    // works on the encoded values either way, so the order changes no colour measurably.
+    if !converted {
+        colour.convert_rgb8(&mut raster.data, raster.alpha)?;
+    }
     let raster = orient::apply(raster, orientation)?;
 
-    let bg = opts.background;
+    let bg = colour.background(opts.background);
     let raster = if opts.fit == Fit::Contain && upright.output() != (raster.width, raster.height) {
         let c = upright.canvas;
         raster.pad(c.width, c.height, c.x, c.y, [bg.r, bg.g, bg.b, bg.a])
@@ -67,7 +78,7 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     } else {
         raster.flatten([bg.r, bg.g, bg.b])
     };
-    let image = encode::encode(&raster, format, opts.quality)?;
+    let image = encode::encode(&raster, format, opts.quality, colour.embed.as_deref())?;
     Ok(Processed {
         image,
         width: raster.width,

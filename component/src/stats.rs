@@ -23,7 +23,7 @@ pub struct Stats {
     pub calls: u64,
     pub successes: u64,
     /// Indexed like [`ErrorKind::ALL`].
-    pub errors: [u64; 6],
+    pub errors: [u64; ErrorKind::ALL.len()],
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub total_time_ns: u64,

@@ -1,7 +1,9 @@
 // The browser example: the same ES module as the Node example, run client-side.
-import { ImgpipeError, process } from '../node/imgpipe.mjs';
+import { ImgpipeError, names, process } from '../node/imgpipe.mjs';
 
 const $ = (id) => document.getElementById(id);
+// The formats the component writes, from its own WIT.
+for (const format of names.OutputFormat) $('format').add(new Option(format, format));
 $('go').disabled = false;
 $('status').textContent = 'ready';
 

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImgpipeError, process as processImage } from './imgpipe.mjs';
+import { ImgpipeError, names, process as processImage } from './imgpipe.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,8 +18,10 @@ if (!input || !output) {
   console.error('usage: node cli.mjs IN OUT [-W width] [-H height] [-q quality] [-f format]');
   process.exit(2);
 }
-const byExtension = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.webp': 'webp', '.avif': 'avif' };
-const options = { format: values.format ?? byExtension[extname(output).toLowerCase()] ?? 'jpeg' };
+// The output's extension when it names a format (.jpg is JPEG, the default, anyway).
+const extension = extname(output).toLowerCase().slice(1);
+const byExtension = names.OutputFormat.includes(extension) ? extension : 'jpeg';
+const options = { format: values.format ?? byExtension };
 if (values['max-width']) options.maxWidth = Number(values['max-width']);
 if (values['max-height']) options.maxHeight = Number(values['max-height']);
 if (values.quality) options.quality = Number(values.quality);

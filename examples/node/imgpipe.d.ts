@@ -29,3 +29,6 @@ export declare function inspect(image: Uint8Array): ImageInfo;
 
 /** This instance's counters. */
 export declare function stats(): InstanceStats;
+
+/** The WIT's enums by TypeScript name, read from the component: e.g. `names.OutputFormat`. */
+export declare const names: Readonly<Record<string, readonly string[]>>;

@@ -8,6 +8,13 @@
 // case ('decode-failed', 'too-large', ...) and whose message is the component's.
 import { _setEnv } from '@bytecodealliance/preview2-shim/cli';
 import { processor } from './generated/imgpipe.js';
+import names from './generated/names.js';
+
+/**
+ * The WIT's enums, by their TypeScript names, read from the component when it was transpiled:
+ * e.g. `names.OutputFormat`, `names.Fit`, `names.Filter`, `names.ErrorKind`.
+ */
+export { names };
 
 // The shim would show the component the host's whole environment; it needs none of it.
 _setEnv({});
@@ -16,12 +23,8 @@ _setEnv({});
 export class ImgpipeError extends Error {
   constructor(error) {
     const detail = error.val;
-    const message =
-      typeof detail === 'string'
-        ? detail
-        : error.tag === 'invalid-option'
-          ? `${detail.name}: ${detail.message}`
-          : detail.message;
+    // Every case's message is whole (an invalid option's names the option).
+    const message = typeof detail === 'string' ? detail : detail.message;
     super(message);
     this.name = 'ImgpipeError';
     /** The WIT error case, e.g. 'decode-failed'. */
@@ -45,9 +48,8 @@ function call(f) {
 
 /**
  * Decodes, orients, resizes and encodes `image` (a Uint8Array or Buffer).
- * `format` is 'jpeg' (default), 'png', 'webp', 'webp-lossless' or 'avif'; the other fields
- * are the WIT options in camelCase (quality, maxWidth, maxHeight, fit, filter, background,
- * autoOrient, allowEnlarge, maxInputPixels, maxInputBytes, fastShrinkOnLoad).
+ * `format` is one of `names.OutputFormat` (default 'jpeg'); the other fields are the WIT
+ * `options` record's, in camelCase (maxWidth, quality, fit, ...).
  */
 export function process(image, { format = 'jpeg', ...options } = {}) {
   return call(() => processor.processWithFormat(image, options, format));

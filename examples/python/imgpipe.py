@@ -13,38 +13,59 @@ compiles it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 import wasmtime
-from wasmtime.component import Component, Linker, Record, Variant
+from wasmtime.component import Component, EnumType, Linker, OptionType, Record, Variant
 
 INTERFACE = "imgpipe:image/processor@0.1.0"
-FORMATS = ("jpeg", "png", "webp", "webp-lossless", "avif")
-FITS = ("inside", "cover", "contain", "fill")
-FILTERS = ("lanczos3", "nearest", "bilinear", "catmull-rom", "mitchell")
-# Python keyword -> WIT field of `options`, in the record's order.
-OPTIONS = (
-    "quality",
-    "max_width",
-    "max_height",
-    "fit",
-    "filter",
-    "background",
-    "auto_orient",
-    "allow_enlarge",
-    "max_input_pixels",
-    "max_input_bytes",
-    "fast_shrink_on_load",
-)
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names the processor takes, read from the component's own types (its WIT), so this
+    module holds no copy of them: ``formats`` (output formats), ``options`` (the fields of
+    ``options`` as Python keywords, in the record's order), ``enums`` (the values of each enum
+    option, e.g. ``enums["fit"]``) and ``errors`` (the error cases)."""
+
+    formats: tuple
+    options: tuple
+    enums: dict
+    errors: tuple
+
+
+def _names(engine: wasmtime.Engine, component: Component) -> Names:
+    interface = component.type.exports(engine)[INTERFACE].ty
+    func = interface.exports(engine)["process-with-format"].ty
+    params = dict(func.params)
+
+    def enum(ty: Any) -> Optional[tuple]:
+        if isinstance(ty, OptionType):
+            ty = ty.payload
+        return tuple(ty.names) if isinstance(ty, EnumType) else None
+
+    fields = [(name.replace("-", "_"), ty) for name, ty in params["options"].fields]
+    return Names(
+        formats=enum(params["format"]),
+        options=tuple(name for name, _ in fields),
+        enums={name: enum(ty) for name, ty in fields if enum(ty)},
+        errors=tuple(case for case, _ in func.result.err.cases),
+    )
 
 
 class ImgpipeError(Exception):
-    """A failure the component reported; ``case`` is the WIT error case."""
+    """A failure the component reported; ``case`` is the WIT error case. Each subclass is named
+    for its case in CamelCase (``DecodeFailed`` is ``decode-failed``)."""
 
     case = "error"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.case = re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
 
     def __init__(self, message: str, detail: Any = None):
         super().__init__(message)
@@ -53,34 +74,30 @@ class ImgpipeError(Exception):
 
 
 class EmptyInput(ImgpipeError):
-    case = "empty-input"
+    pass
 
 
 class UnsupportedFormat(ImgpipeError):
-    case = "unsupported-format"
+    pass
 
 
 class DecodeFailed(ImgpipeError):
-    case = "decode-failed"
+    pass
 
 
 class TooLarge(ImgpipeError):
     """``detail`` has ``limit-kind``, ``found``, ``limit``, ``width`` and ``height``."""
 
-    case = "too-large"
-
 
 class InvalidOption(ImgpipeError):
     """``detail`` is the option's name."""
 
-    case = "invalid-option"
-
 
 class EncodeFailed(ImgpipeError):
-    case = "encode-failed"
+    pass
 
 
-ERRORS = {cls.case: cls for cls in (EmptyInput, UnsupportedFormat, DecodeFailed, TooLarge, InvalidOption, EncodeFailed)}
+ERRORS = {cls.case: cls for cls in ImgpipeError.__subclasses__()}
 
 
 @dataclass
@@ -109,6 +126,12 @@ class Processor:
         config.cache = True  # compiled code cached on disk: later starts take milliseconds
         self._engine = wasmtime.Engine(config)
         self._component = Component.from_file(self._engine, str(component or default_component()))
+        self.names = _names(self._engine, self._component)
+        # One class per error case: a case the component has and this module lacks is a bug
+        # here, found on the first start rather than on the first such error.
+        missing = set(self.names.errors) - set(ERRORS)
+        if missing:
+            raise RuntimeError(f"imgpipe.py has no exception class for {', '.join(sorted(missing))}")
         self._linker = Linker(self._engine)
         self._linker.add_wasip2()
         self._instantiate()
@@ -139,14 +162,14 @@ class Processor:
     def process(self, data: bytes, format: str = "jpeg", **options: Any) -> Processed:
         """Decode, orient, resize and encode ``data`` as ``format``.
 
-        Options (all optional, the component's defaults otherwise): quality (1-100),
-        max_width, max_height, fit ("inside", "cover", "contain", "fill"), filter ("lanczos3",
-        "nearest", "bilinear", "catmull-rom", "mitchell"), background ((r, g, b, a)),
-        auto_orient, allow_enlarge, max_input_pixels, max_input_bytes, fast_shrink_on_load.
+        Options (all optional, the component's defaults otherwise) are the fields of the WIT
+        ``options`` record with ``_`` for ``-`` (``self.names.options``); the enum ones take the
+        WIT's values (``self.names.enums``); background is ``(r, g, b[, a])``.
         """
-        if format not in FORMATS:
-            raise InvalidOption(f"format must be one of {', '.join(FORMATS)}, got {format!r}", "format")
-        result = self._call(self._process_with_format, bytes(data), _options(options), format)
+        formats = self.names.formats
+        if format not in formats:
+            raise InvalidOption(f"invalid option format: must be one of {', '.join(formats)}, got {format!r}", "format")
+        result = self._call(self._process_with_format, bytes(data), self._options(options), format)
         if isinstance(result, Variant):
             raise _error(result)
         return Processed(
@@ -156,6 +179,28 @@ class Processor:
             format=result.format,
             mime_type=getattr(result, "mime-type"),
         )
+
+    def _options(self, options: dict) -> Record:
+        names = self.names
+        unknown = set(options) - set(names.options)
+        if unknown:
+            first = sorted(unknown)[0]
+            raise InvalidOption(f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(names.options)}", first)
+        # Enum values are checked here: wasmtime-py refuses a bad one only after entering the
+        # instance, which it then leaves unusable.
+        for name, allowed in names.enums.items():
+            value = options.get(name)
+            if value is not None and value not in allowed:
+                raise InvalidOption(f"invalid option {name}: must be one of {', '.join(allowed)}, got {value!r}", name)
+        record = Record()
+        for name in names.options:
+            value = options.get(name)
+            if name == "background" and value is not None:
+                r, g, b, *a = value
+                value = Record()
+                value.r, value.g, value.b, value.a = r, g, b, (a[0] if a else 255)
+            setattr(record, name.replace("_", "-"), value)
+        return record
 
     def inspect(self, data: bytes) -> dict:
         """Format, stored size, EXIF orientation, alpha and bit depth, from the header."""
@@ -169,34 +214,13 @@ class Processor:
         return _plain(self._call(self._stats))
 
 
-def _options(options: dict) -> Record:
-    unknown = set(options) - set(OPTIONS)
-    if unknown:
-        raise InvalidOption(f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(OPTIONS)}", sorted(unknown)[0])
-    # Enum values are checked here: wasmtime-py refuses a bad one only after entering the
-    # instance, which it then leaves unusable.
-    for name, allowed in (("fit", FITS), ("filter", FILTERS)):
-        value = options.get(name)
-        if value is not None and value not in allowed:
-            raise InvalidOption(f"{name} must be one of {', '.join(allowed)}, got {value!r}", name)
-    record = Record()
-    for name in OPTIONS:
-        value = options.get(name)
-        if name == "background" and value is not None:
-            r, g, b, *a = value
-            value = Record()
-            value.r, value.g, value.b, value.a = r, g, b, (a[0] if a else 255)
-        setattr(record, name.replace("_", "-"), value)
-    return record
-
-
 def _error(variant: Variant) -> ImgpipeError:
     cls = ERRORS.get(variant.tag, ImgpipeError)
     payload = variant.payload
     if isinstance(payload, str):
         return cls(payload)
     if variant.tag == "invalid-option":
-        return cls(f"{payload.name}: {payload.message}", payload.name)
+        return cls(payload.message, payload.name)
     return cls(payload.message, _plain(payload))
 
 
@@ -227,17 +251,19 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Resize and re-encode an image with the imgpipe component.")
     parser.add_argument("input")
     parser.add_argument("output")
-    parser.add_argument("-f", "--format", choices=FORMATS, help="default: from the output's extension")
+    processor = Processor()
+    names = processor.names
+    parser.add_argument("-f", "--format", choices=names.formats, help="default: the output's extension if it names a format, else jpeg")
     parser.add_argument("-W", "--max-width", type=int)
     parser.add_argument("-H", "--max-height", type=int)
     parser.add_argument("-q", "--quality", type=int)
-    parser.add_argument("--fit", choices=FITS)
+    for name, values in names.enums.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", choices=values)
     args = parser.parse_args(argv)
     extension = Path(args.output).suffix.lower().lstrip(".")
-    fmt = args.format or {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "avif": "avif"}.get(extension, "jpeg")
-    options = {k: v for k, v in (("max_width", args.max_width), ("max_height", args.max_height), ("quality", args.quality), ("fit", args.fit)) if v is not None}
+    fmt = args.format or (extension if extension in names.formats else "jpeg")
+    options = {k: v for k, v in vars(args).items() if k in names.options and v is not None}
     data = Path(args.input).read_bytes()
-    processor = Processor()
     started = time.perf_counter()
     try:
         out = processor.process(data, fmt, **options)

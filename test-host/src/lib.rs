@@ -24,7 +24,8 @@ mod processor;
 mod runtime;
 pub mod server;
 
-pub use processor::{Processor, describe, error_case, error_kind};
+pub use imgpipe_names as names;
+pub use processor::{Processor, describe, error_kind};
 pub use runtime::{Runtime, RuntimeConfig, component_path};
 
 /// Host bindings generated from the same WIT as the component.
@@ -38,9 +39,107 @@ pub mod bindings {
 /// The WIT types, under short names.
 pub mod wit {
     pub use crate::bindings::imgpipe::image::types::{
-        Color, Error, ErrorCounts, ErrorKind, ErrorRecord, Filter, Fit, ImageInfo, InputFormat,
-        InstanceStats, InvalidOption, LimitKind, Options, OutputFormat, Processed, TooLarge,
+        Color, ColorProfile, Error, ErrorCounts, ErrorKind, ErrorRecord, Filter, Fit, ImageInfo,
+        InputFormat, InstanceStats, InvalidOption, LimitKind, Options, OutputFormat, Processed,
+        TooLarge,
     };
+}
+
+// The WIT's enums as wasmtime generates them, and the names crate's (which own the names).
+imgpipe_names::mirror_enum!(
+    imgpipe_names::OutputFormat,
+    wit::OutputFormat {
+        Jpeg,
+        Png,
+        Webp,
+        WebpLossless,
+        Avif
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::InputFormat,
+    wit::InputFormat {
+        Jpeg,
+        Png,
+        Webp,
+        Gif,
+        Bmp,
+        Tiff
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::Fit,
+    wit::Fit {
+        Inside,
+        Cover,
+        Contain,
+        Fill
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::Filter,
+    wit::Filter {
+        Lanczos3,
+        Nearest,
+        Bilinear,
+        CatmullRom,
+        Mitchell
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::ErrorKind,
+    wit::ErrorKind {
+        EmptyInput,
+        UnsupportedFormat,
+        DecodeFailed,
+        TooLarge,
+        InvalidOption,
+        EncodeFailed
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::LimitKind,
+    wit::LimitKind {
+        Bytes,
+        Pixels,
+        Dimensions
+    }
+);
+
+imgpipe_names::mirror_enum!(
+    imgpipe_names::ColorProfile,
+    wit::ColorProfile { Srgb, Keep, P3 }
+);
+
+impl From<imgpipe_names::Color> for wit::Color {
+    fn from(c: imgpipe_names::Color) -> wit::Color {
+        wit::Color {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+            a: c.a,
+        }
+    }
+}
+
+/// The pipeline's options (the native crate's, with the names crate's types) as the WIT record.
+impl From<&imgpipe_component::Options> for wit::Options {
+    fn from(o: &imgpipe_component::Options) -> wit::Options {
+        wit::Options {
+            quality: o.quality,
+            max_width: o.max_width,
+            max_height: o.max_height,
+            fit: o.fit.map(Into::into),
+            filter: o.filter.map(Into::into),
+            background: o.background.map(Into::into),
+            auto_orient: o.auto_orient,
+            allow_enlarge: o.allow_enlarge,
+            max_input_pixels: o.max_input_pixels,
+            max_input_bytes: o.max_input_bytes,
+            fast_shrink_on_load: o.fast_shrink_on_load,
+            color_profile: o.color_profile.map(Into::into),
+        }
+    }
 }
 
 /// Every option unset: the component applies its documented defaults.
@@ -58,6 +157,7 @@ impl Default for wit::Options {
             max_input_pixels: None,
             max_input_bytes: None,
             fast_shrink_on_load: None,
+            color_profile: None,
         }
     }
 }

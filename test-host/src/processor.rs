@@ -148,39 +148,28 @@ fn trap_error(e: wasmtime::Error, runtime: &Runtime) -> wasmtime::Error {
     }
 }
 
-/// The WIT error case's name.
-pub fn error_kind(e: &Error) -> ErrorKind {
-    match e {
+/// The error's case.
+pub fn error_kind(e: &Error) -> imgpipe_names::ErrorKind {
+    let kind = match e {
         Error::EmptyInput(_) => ErrorKind::EmptyInput,
         Error::UnsupportedFormat(_) => ErrorKind::UnsupportedFormat,
         Error::DecodeFailed(_) => ErrorKind::DecodeFailed,
         Error::TooLarge(_) => ErrorKind::TooLarge,
         Error::InvalidOption(_) => ErrorKind::InvalidOption,
         Error::EncodeFailed(_) => ErrorKind::EncodeFailed,
-    }
+    };
+    kind.into()
 }
 
-/// The WIT name of the error's case, e.g. "decode-failed".
-pub fn error_case(e: &Error) -> &'static str {
-    match e {
-        Error::EmptyInput(_) => "empty-input",
-        Error::UnsupportedFormat(_) => "unsupported-format",
-        Error::DecodeFailed(_) => "decode-failed",
-        Error::TooLarge(_) => "too-large",
-        Error::InvalidOption(_) => "invalid-option",
-        Error::EncodeFailed(_) => "encode-failed",
-    }
-}
-
-/// "case: message", as the CLI prints it.
+/// "case: message", as the CLI prints it (the message names the option for `invalid-option`).
 pub fn describe(e: &Error) -> String {
     let message = match e {
         Error::EmptyInput(m)
         | Error::UnsupportedFormat(m)
         | Error::DecodeFailed(m)
-        | Error::EncodeFailed(m) => m.clone(),
-        Error::TooLarge(t) => t.message.clone(),
-        Error::InvalidOption(o) => format!("{}: {}", o.name, o.message),
+        | Error::EncodeFailed(m) => m,
+        Error::TooLarge(t) => &t.message,
+        Error::InvalidOption(o) => &o.message,
     };
-    format!("{}: {message}", error_case(e))
+    format!("{}: {message}", error_kind(e))
 }

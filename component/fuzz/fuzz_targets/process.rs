@@ -3,10 +3,17 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     // The component's own checks, with a pixel limit that keeps one input under ~100 ms.
+    // Half the inputs converted to Display P3, so embedded profiles meet both directions.
+    let color_profile = if data.len() % 2 == 0 {
+        imgpipe_component::ColorProfile::Srgb
+    } else {
+        imgpipe_component::ColorProfile::P3
+    };
     let options = imgpipe_component::Options {
         max_width: Some(64),
         max_height: Some(64),
         max_input_pixels: Some(4_000_000),
+        color_profile: Some(color_profile),
         ..Default::default()
     };
     let _ = imgpipe_component::process(data, &options, imgpipe_component::OutputFormat::Png);

@@ -1,12 +1,12 @@
 //! `format=auto`: the best output format the client says it accepts, AVIF first, then WebP,
 //! then JPEG (which every client shows). The answer must carry `Vary: Accept`.
 
-use crate::params::Format;
+use imgpipe_names::OutputFormat;
 
 /// Picks AVIF, WebP or JPEG from an `Accept` header value. A type counts only when named
 /// exactly with a q-value above zero: wildcards (`image/*`, `*/*`) do not, because clients send
 /// them whatever they can decode.
-pub fn negotiate(accept: Option<&str>) -> Format {
+pub fn negotiate(accept: Option<&str>) -> OutputFormat {
     let accepts = |wanted: &str| {
         accept.unwrap_or("").split(',').any(|item| {
             let mut parts = item.split(';').map(str::trim);
@@ -24,13 +24,10 @@ pub fn negotiate(accept: Option<&str>) -> Format {
             media.eq_ignore_ascii_case(wanted) && !refused
         })
     };
-    if accepts("image/avif") {
-        Format::Avif
-    } else if accepts("image/webp") {
-        Format::Webp
-    } else {
-        Format::Jpeg
-    }
+    [OutputFormat::Avif, OutputFormat::Webp]
+        .into_iter()
+        .find(|f| accepts(f.mime_type()))
+        .unwrap_or(OutputFormat::Jpeg)
 }
 
 #[cfg(test)]
@@ -40,24 +37,24 @@ mod tests {
     #[test]
     fn prefers_avif_then_webp_then_jpeg() {
         let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
-        assert_eq!(negotiate(Some(chrome)), Format::Avif);
-        assert_eq!(negotiate(Some("image/webp,*/*")), Format::Webp);
-        assert_eq!(negotiate(Some("IMAGE/WEBP")), Format::Webp);
-        assert_eq!(negotiate(Some("image/png, image/jpeg")), Format::Jpeg);
-        assert_eq!(negotiate(Some("image/*")), Format::Jpeg);
-        assert_eq!(negotiate(None), Format::Jpeg);
+        assert_eq!(negotiate(Some(chrome)), OutputFormat::Avif);
+        assert_eq!(negotiate(Some("image/webp,*/*")), OutputFormat::Webp);
+        assert_eq!(negotiate(Some("IMAGE/WEBP")), OutputFormat::Webp);
+        assert_eq!(negotiate(Some("image/png, image/jpeg")), OutputFormat::Jpeg);
+        assert_eq!(negotiate(Some("image/*")), OutputFormat::Jpeg);
+        assert_eq!(negotiate(None), OutputFormat::Jpeg);
     }
 
     #[test]
     fn q_zero_refuses() {
         assert_eq!(
             negotiate(Some("image/avif;q=0, image/webp;q=0.5")),
-            Format::Webp
+            OutputFormat::Webp
         );
-        assert_eq!(negotiate(Some("image/avif; q=0.0")), Format::Jpeg);
+        assert_eq!(negotiate(Some("image/avif; q=0.0")), OutputFormat::Jpeg);
         assert_eq!(
             negotiate(Some("image/avif;Q = 0,image/webp;q=NaN")),
-            Format::Jpeg
+            OutputFormat::Jpeg
         );
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::params::Params;
 use crate::reply::Failure;
+use imgpipe_names::{HttpProblem, Name, OptionName};
 
 /// Standard alphabet; padding optional on input (clients differ), always written on output.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -30,11 +31,15 @@ struct Body<'a> {
 
 /// The image and options of a JSON request; its fields override the query's `params`.
 pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failure> {
-    let parsed: Body<'_> = serde_json::from_slice(body)
-        .map_err(|e| Failure::new("bad-json", format!("request body is not valid JSON: {e}")))?;
+    let parsed: Body<'_> = serde_json::from_slice(body).map_err(|e| {
+        Failure::new(
+            HttpProblem::BadJson,
+            format!("request body is not valid JSON: {e}"),
+        )
+    })?;
     let Some(image) = parsed.image else {
         return Err(Failure::new(
-            "bad-json",
+            HttpProblem::BadJson,
             "request body has no \"image\" field (base64 of the image's bytes)",
         ));
     };
@@ -44,10 +49,11 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
             _ => {
-                return Err(Failure::invalid_option(
-                    name,
-                    format!("must be a string, number or boolean, got {value}"),
-                ));
+                let why = format!("must be a string, number or boolean, got {value}");
+                return Err(match OptionName::parse(name) {
+                    Ok(option) => Failure::invalid_option(option.as_str(), option.refusal(&why)),
+                    Err(_) => Failure::invalid_option(name, format!("option {name}: {why}")),
+                });
             }
         };
         params
@@ -59,9 +65,12 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
         Some((prefix, rest)) if prefix.starts_with("data:") => rest,
         _ => &image,
     };
-    let bytes = BASE64
-        .decode(encoded.trim())
-        .map_err(|e| Failure::new("bad-base64", format!("\"image\" is not valid base64: {e}")))?;
+    let bytes = BASE64.decode(encoded.trim()).map_err(|e| {
+        Failure::new(
+            HttpProblem::BadBase64,
+            format!("\"image\" is not valid base64: {e}"),
+        )
+    })?;
     Ok((bytes, params))
 }
 
@@ -92,6 +101,7 @@ impl<'a> Answer<'a> {
 mod tests {
     use super::*;
     use crate::params::Format;
+    use imgpipe_names::{ErrorKind, OutputFormat, Problem};
 
     fn parse_alone(body: &[u8]) -> Result<(Vec<u8>, Params), Failure> {
         parse(body, Params::default())
@@ -103,10 +113,10 @@ mod tests {
             parse_alone(br#"{"image":"AQID","w":720,"q":"80","format":"png","enlarge":true}"#)
                 .unwrap();
         assert_eq!(image, [1, 2, 3]);
-        assert_eq!(params.width, Some(720));
+        assert_eq!(params.max_width, Some(720));
         assert_eq!(params.quality, Some(80));
-        assert_eq!(params.format, Some(Format::Png));
-        assert_eq!(params.enlarge, Some(true));
+        assert_eq!(params.format, Some(Format::Fixed(OutputFormat::Png)));
+        assert_eq!(params.allow_enlarge, Some(true));
     }
 
     #[test]
@@ -122,21 +132,27 @@ mod tests {
 
     #[test]
     fn refuses_with_the_right_kind() {
-        assert_eq!(parse_alone(b"not json").unwrap_err().error, "bad-json");
-        assert_eq!(parse_alone(br#"{"w":1}"#).unwrap_err().error, "bad-json");
         assert_eq!(
-            parse_alone(br#"{"image":"***"}"#).unwrap_err().error,
-            "bad-base64"
+            parse_alone(b"not json").unwrap_err().problem,
+            Problem::from(HttpProblem::BadJson)
+        );
+        assert_eq!(
+            parse_alone(br#"{"w":1}"#).unwrap_err().problem,
+            Problem::from(HttpProblem::BadJson)
+        );
+        assert_eq!(
+            parse_alone(br#"{"image":"***"}"#).unwrap_err().problem,
+            Problem::from(HttpProblem::BadBase64)
         );
         let e = parse_alone(br#"{"image":"AQI=","w":[1]}"#).unwrap_err();
         assert_eq!(
-            (e.error, e.option.as_deref()),
-            ("invalid-option", Some("w"))
+            (e.problem, e.option.as_deref()),
+            (Problem::from(ErrorKind::InvalidOption), Some("max-width"))
         );
         let e = parse_alone(br#"{"image":"AQI=","zoom":2}"#).unwrap_err();
         assert_eq!(
-            (e.error, e.option.as_deref()),
-            ("invalid-option", Some("zoom"))
+            (e.problem, e.option.as_deref()),
+            (Problem::from(ErrorKind::InvalidOption), Some("zoom"))
         );
     }
 

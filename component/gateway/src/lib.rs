@@ -4,10 +4,11 @@
 //! interface; `wac plug` fills that import with the image-processor component, so the two ship
 //! as one servable component while the processor stays usable on its own. Routes:
 //!
-//! - `POST /process?w=&h=&q=&format=&fit=&filter=&bg=&enlarge=&orient=` with the image as the
-//!   body answers the image; with `Content-Type: application/json` and
-//!   `{"image": "<base64>", ...options}` it answers JSON (see [`contract`]).
-//! - `GET /stats`, `GET /health`, and `GET /`, an upload page.
+//! - `POST /process?w=800&format=webp` with the image as the body answers the image; with
+//!   `Content-Type: application/json` and `{"image": "<base64>", ...options}` it answers JSON
+//!   (see [`contract`]). Options take the WIT `options` field names or their short aliases
+//!   (`w`, `h`, `q`, `bg`, `enlarge`, `orient`; see [`params`]).
+//! - `GET /health`, and `GET /`, an upload page.
 //!
 //! The parsing and error mapping are plain Rust, tested natively; only [`server`] needs wasm.
 

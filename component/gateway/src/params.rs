@@ -1,70 +1,58 @@
 //! The request's options, from the query string (`?w=720&h=588&q=80&format=webp`) or from the
 //! fields of a JSON body: both go through [`Params::set`], so the two ways of asking accept the
-//! same names and values and refuse the same mistakes.
+//! same names and values and refuse the same mistakes. The names are the WIT `options` fields
+//! (`max-width`) or their short aliases (`w`), as `imgpipe-names` defines them; a refusal always
+//! names the option by its WIT name.
 
 use std::fmt;
 
-/// Output format asked for; `Auto` is settled against the `Accept` header.
+use imgpipe_names::{Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat};
+
+/// The query's name for the output format (a parameter of `process-with-format`, not an option).
+pub const FORMAT: &str = "format";
+/// The `format` value that picks the format from the `Accept` header.
+pub const AUTO: &str = "auto";
+
+/// Output format asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Jpeg,
-    Png,
-    Webp,
-    WebpLossless,
-    Avif,
+    /// Settled against the `Accept` header.
     Auto,
+    Fixed(OutputFormat),
 }
 
-/// The processor's fit modes, by their WIT names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
-    Inside,
-    Cover,
-    Contain,
-    Fill,
-}
-
-/// The processor's resampling filters, by their WIT names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Filter {
-    Lanczos3,
-    Nearest,
-    Bilinear,
-    CatmullRom,
-    Mitchell,
-}
-
-/// What one request asks for. `None` leaves the processor's default.
+/// What one request asks for, with the WIT `options` field names. `None` leaves the
+/// processor's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    pub width: Option<u32>,
-    pub height: Option<u32>,
     pub quality: Option<u8>,
-    /// Default JPEG, as the processor's `process`.
-    pub format: Option<Format>,
+    pub max_width: Option<u32>,
+    pub max_height: Option<u32>,
     pub fit: Option<Fit>,
     pub filter: Option<Filter>,
-    /// RGBA.
-    pub background: Option<[u8; 4]>,
-    pub enlarge: Option<bool>,
-    pub orient: Option<bool>,
+    pub background: Option<Color>,
+    pub auto_orient: Option<bool>,
+    pub allow_enlarge: Option<bool>,
+    pub fast_shrink_on_load: Option<bool>,
+    pub color_profile: Option<ColorProfile>,
+    /// Default JPEG, as the processor's `process`.
+    pub format: Option<Format>,
 }
 
 /// An option the gateway cannot read; answered with 400 `invalid-option`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadParam {
+    /// The WIT name of the option (or `format`, or the unknown name as given).
     pub name: String,
+    /// The whole sentence, the option's name included.
     pub message: String,
 }
 
 impl fmt::Display for BadParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.message)
+        f.write_str(&self.message)
     }
 }
-
-/// The names `set` knows, for error messages.
-pub const NAMES: &str = "w, h, q, format, fit, filter, bg, enlarge, orient";
 
 impl Params {
     /// Parses a query string; an empty or absent one asks for the defaults.
@@ -77,74 +65,89 @@ impl Params {
         Ok(params)
     }
 
-    /// Sets option `name` from its text form. Numbers out of the processor's range are left for
-    /// the processor to refuse, so its messages (and limits) stay the one source of truth.
+    /// Sets option `name` (a WIT name or its alias) from its text form.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), BadParam> {
-        let bad = |message: String| BadParam {
+        if name == FORMAT {
+            self.format = Some(format(value).map_err(|why| BadParam {
+                name: FORMAT.to_string(),
+                message: format!("invalid option {FORMAT}: {why}"),
+            })?);
+            return Ok(());
+        }
+        let option = OptionName::parse(name).map_err(|_| BadParam {
             name: name.to_string(),
-            message,
+            message: format!("unknown option {name:?}; known: {}", known()),
+        })?;
+        let refuse = |why: String| BadParam {
+            name: option.as_str().to_string(),
+            message: option.refusal(&why),
         };
-        match name {
-            "w" | "width" => self.width = Some(number(value).map_err(bad)?),
-            "h" | "height" => self.height = Some(number(value).map_err(bad)?),
-            "q" | "quality" => self.quality = Some(number(value).map_err(bad)?),
-            "format" => {
-                self.format = Some(match value {
-                    "jpeg" | "jpg" => Format::Jpeg,
-                    "png" => Format::Png,
-                    "webp" => Format::Webp,
-                    "webp-lossless" => Format::WebpLossless,
-                    "avif" => Format::Avif,
-                    "auto" => Format::Auto,
-                    _ => {
-                        return Err(bad(format!(
-                            "must be jpeg, png, webp, webp-lossless, avif or auto, got {value:?}"
-                        )));
-                    }
-                })
+        match option {
+            OptionName::Quality => self.quality = Some(number(option, value).map_err(refuse)?),
+            OptionName::MaxWidth => self.max_width = Some(number(option, value).map_err(refuse)?),
+            OptionName::MaxHeight => {
+                self.max_height = Some(number(option, value).map_err(refuse)?);
             }
-            "fit" => {
-                self.fit = Some(match value {
-                    "inside" => Fit::Inside,
-                    "cover" => Fit::Cover,
-                    "contain" => Fit::Contain,
-                    "fill" => Fit::Fill,
-                    _ => {
-                        return Err(bad(format!(
-                            "must be inside, cover, contain or fill, got {value:?}"
-                        )));
-                    }
-                })
+            OptionName::Fit => self.fit = Some(name_of(value).map_err(refuse)?),
+            OptionName::Filter => self.filter = Some(name_of(value).map_err(refuse)?),
+            OptionName::Background => {
+                self.background = Some(value.parse().map_err(|e| refuse(format!("{e}")))?);
             }
-            "filter" => {
-                self.filter = Some(match value {
-                    "lanczos3" => Filter::Lanczos3,
-                    "nearest" => Filter::Nearest,
-                    "bilinear" => Filter::Bilinear,
-                    "catmull-rom" => Filter::CatmullRom,
-                    "mitchell" => Filter::Mitchell,
-                    _ => {
-                        return Err(bad(format!(
-                            "must be lanczos3, nearest, bilinear, catmull-rom or mitchell, got {value:?}"
-                        )));
-                    }
-                })
+            OptionName::AutoOrient => self.auto_orient = Some(boolean(value).map_err(refuse)?),
+            OptionName::AllowEnlarge => {
+                self.allow_enlarge = Some(boolean(value).map_err(refuse)?);
             }
-            "bg" | "background" => self.background = Some(color(value).map_err(bad)?),
-            "enlarge" => self.enlarge = Some(boolean(value).map_err(bad)?),
-            "orient" => self.orient = Some(boolean(value).map_err(bad)?),
-            _ => {
-                return Err(bad(format!("unknown option; known: {NAMES}")));
+            OptionName::FastShrinkOnLoad => {
+                self.fast_shrink_on_load = Some(boolean(value).map_err(refuse)?);
+            }
+            OptionName::ColorProfile => self.color_profile = Some(name_of(value).map_err(refuse)?),
+            // A client may not lift the service's limits (nor is there a reason to lower them).
+            OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
+                return Err(refuse(
+                    "is the server's limit, set by its operator, not by a request".to_string(),
+                ));
             }
         }
         Ok(())
     }
 }
 
-fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+/// The names [`Params::set`] takes, for the message about an unknown one.
+fn known() -> String {
+    let mut names = vec![FORMAT.to_string()];
+    for &option in OptionName::ALL {
+        if option.range() != Some((1, u64::MAX)) {
+            names.push(match option.alias() {
+                Some(alias) => format!("{option} ({alias})"),
+                None => option.to_string(),
+            });
+        }
+    }
+    names.join(", ")
+}
+
+fn format(value: &str) -> Result<Format, String> {
+    if value.eq_ignore_ascii_case(AUTO) {
+        return Ok(Format::Auto);
+    }
     value
         .parse()
-        .map_err(|_| format!("must be a whole number in range, got {value:?}"))
+        .map(Format::Fixed)
+        .map_err(|e| format!("{e} or {AUTO}"))
+}
+
+fn name_of<T: Name>(value: &str) -> Result<T, String> {
+    T::parse(value).map_err(|e| e.to_string())
+}
+
+/// A whole number in the option's range, checked here with the processor's own words, so a
+/// value too large for the WIT type (`q=300`) is refused like one merely out of range.
+fn number<T: TryFrom<u64>>(option: OptionName, value: &str) -> Result<T, String> {
+    let n: u64 = value
+        .parse()
+        .map_err(|_| format!("must be a whole number, got {value:?}"))?;
+    option.check_range(n)?;
+    T::try_from(n).map_err(|_| format!("is out of range, got {n}"))
 }
 
 fn boolean(value: &str) -> Result<bool, String> {
@@ -153,21 +156,6 @@ fn boolean(value: &str) -> Result<bool, String> {
         "false" | "0" | "no" => Ok(false),
         _ => Err(format!("must be true or false, got {value:?}")),
     }
-}
-
-/// `rrggbb` or `rrggbbaa`, with or without a leading `#` (which a query must write as `%23`).
-fn color(value: &str) -> Result<[u8; 4], String> {
-    let hex = value.strip_prefix('#').unwrap_or(value);
-    let refuse = || format!("must be a hex colour rrggbb or rrggbbaa, got {value:?}");
-    if !(hex.len() == 6 || hex.len() == 8) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(refuse());
-    }
-    let mut rgba = [0, 0, 0, 255];
-    for (slot, i) in rgba.iter_mut().zip((0..hex.len()).step_by(2)) {
-        let pair = hex.get(i..i + 2).ok_or_else(refuse)?;
-        *slot = u8::from_str_radix(pair, 16).map_err(|_| refuse())?;
-    }
-    Ok(rgba)
 }
 
 /// Decodes `%XX` escapes and `+` (a space in forms). Invalid escapes are kept as written, so
@@ -207,7 +195,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_every_option() {
+    fn reads_every_option_by_alias() {
         let p = Params::from_query(Some(
             "w=720&h=588&q=80&format=webp&fit=cover&filter=catmull-rom&bg=%23ff000080&enlarge=true&orient=0",
         ))
@@ -215,17 +203,42 @@ mod tests {
         assert_eq!(
             p,
             Params {
-                width: Some(720),
-                height: Some(588),
+                max_width: Some(720),
+                max_height: Some(588),
                 quality: Some(80),
-                format: Some(Format::Webp),
+                format: Some(Format::Fixed(OutputFormat::Webp)),
                 fit: Some(Fit::Cover),
                 filter: Some(Filter::CatmullRom),
-                background: Some([255, 0, 0, 128]),
-                enlarge: Some(true),
-                orient: Some(false),
+                background: Some(Color {
+                    r: 255,
+                    g: 0,
+                    b: 0,
+                    a: 128
+                }),
+                allow_enlarge: Some(true),
+                auto_orient: Some(false),
+                fast_shrink_on_load: None,
+                color_profile: None,
             }
         );
+    }
+
+    #[test]
+    fn reads_every_option_by_wit_name() {
+        let p = Params::from_query(Some(
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3",
+        ))
+        .unwrap();
+        assert_eq!(
+            (p.max_width, p.max_height, p.quality, p.format),
+            (Some(10), Some(20), Some(30), Some(Format::Auto))
+        );
+        assert_eq!(p.background.map(Color::rgba), Some([0x10, 0x20, 0x30, 255]));
+        assert_eq!(
+            (p.allow_enlarge, p.auto_orient, p.fast_shrink_on_load),
+            (Some(true), Some(false), Some(false))
+        );
+        assert_eq!(p.color_profile, Some(ColorProfile::P3));
     }
 
     #[test]
@@ -235,29 +248,34 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_it_cannot_read() {
+    fn refuses_under_the_wit_name() {
         for (query, name) in [
-            ("w=abc", "w"),
-            ("w=-1", "w"),
-            ("q=300", "q"),
+            ("w=abc", "max-width"),
+            ("w=-1", "max-width"),
+            ("width=70000", "max-width"),
+            ("q=300", "quality"),
+            ("q=0", "quality"),
+            ("quality=0", "quality"),
             ("format=gif", "format"),
             ("fit=stretch", "fit"),
             ("filter=box", "filter"),
-            ("bg=red", "bg"),
-            ("bg=12345", "bg"),
-            ("enlarge=maybe", "enlarge"),
+            ("bg=red", "background"),
+            ("bg=12345", "background"),
+            ("enlarge=maybe", "allow-enlarge"),
+            ("max-input-bytes=1", "max-input-bytes"),
+            ("icc=cmyk", "color-profile"),
             ("width2=3", "width2"),
         ] {
             let err = Params::from_query(Some(query)).unwrap_err();
             assert_eq!(err.name, name, "{query}");
-            assert!(!err.message.is_empty());
+            assert!(err.message.contains(name), "{query}: {}", err.message);
         }
-    }
-
-    #[test]
-    fn background_without_alpha_is_opaque() {
-        let p = Params::from_query(Some("bg=102030")).unwrap();
-        assert_eq!(p.background, Some([0x10, 0x20, 0x30, 255]));
+        // The alias the client used is named in the sentence too.
+        let err = Params::from_query(Some("q=300")).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid option quality (q): must be 1 to 100, got 300"
+        );
     }
 
     #[test]

@@ -1,37 +1,41 @@
-//! Failed requests as JSON, `{"error": kind, "message": ...}`, with the status each kind earns:
-//! bad input is always a 4xx, so a client can tell its own mistakes from the service's.
+//! Failed requests as JSON, `{"error": kind, "message": ...}`, with the status each kind earns
+//! ([`Problem::status`]). The project's host server answers its own refusals (timeout, busy) with
+//! the same type, so both servers write one shape.
 
+use imgpipe_names::{ErrorKind, Problem};
 use serde::Serialize;
 
-/// A request the gateway answers with an error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A request answered with an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// The HTTP status.
-    #[serde(skip)]
-    pub status: u16,
-    /// The error's kind: a processor error case (`decode-failed`, ...) or one of the gateway's
-    /// own (`bad-json`, `bad-base64`, `not-found`, `method-not-allowed`).
-    pub error: &'static str,
+    /// What went wrong, as a kind with a fixed status.
+    pub problem: Problem,
     /// What went wrong, in a sentence.
     pub message: String,
-    /// For `invalid-option`: the option's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For `invalid-option`: the option's WIT name.
     pub option: Option<String>,
     /// For `too-large`: the limit that was passed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// For `method-not-allowed`: the methods the route takes, for the `Allow` header.
-    #[serde(skip)]
     pub allow: Option<&'static str>,
 }
 
+/// The JSON body.
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
+}
+
 impl Failure {
-    /// A failure of `kind` (a processor error case or one of the gateway's), with the status that
-    /// kind always gets.
-    pub fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+    /// A failure of `problem`, with its message.
+    pub fn new(problem: impl Into<Problem>, message: impl Into<String>) -> Failure {
         Failure {
-            status: status_for(kind),
-            error: kind,
+            problem: problem.into(),
             message: message.into(),
             option: None,
             limit: None,
@@ -39,11 +43,16 @@ impl Failure {
         }
     }
 
-    /// An option the request could not use.
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.problem.status()
+    }
+
+    /// An option the request could not use; `name` is its WIT name.
     pub fn invalid_option(name: &str, message: impl Into<String>) -> Failure {
         Failure {
             option: Some(name.to_string()),
-            ..Failure::new("invalid-option", message)
+            ..Failure::new(ErrorKind::InvalidOption, message)
         }
     }
 
@@ -53,7 +62,7 @@ impl Failure {
         Failure {
             limit: Some(limit),
             ..Failure::new(
-                "too-large",
+                ErrorKind::TooLarge,
                 format!("request body has {found} bytes; the limit is {limit}"),
             )
         }
@@ -61,23 +70,14 @@ impl Failure {
 
     /// The JSON body.
     pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_else(|_| b"{\"error\":\"internal\"}".to_vec())
-    }
-}
-
-/// The status for an error kind: 400 for a request that is wrong whatever the image, 413 for
-/// a limit, 415 for a format the processor does not read, 422 for an image it cannot decode.
-pub fn status_for(kind: &str) -> u16 {
-    match kind {
-        "empty-input" | "invalid-option" | "bad-json" | "bad-base64" | "bad-body"
-        | "bad-request" => 400,
-        "not-found" => 404,
-        "method-not-allowed" => 405,
-        "too-large" => 413,
-        "unsupported-format" => 415,
-        "decode-failed" => 422,
-        // encode-failed: the input was fine and the service could not write it.
-        _ => 500,
+        let body = Body {
+            error: self.problem.as_str(),
+            message: &self.message,
+            option: self.option.as_deref(),
+            limit: self.limit,
+        };
+        // Serialising strings and numbers cannot fail; the fallback only satisfies the type.
+        serde_json::to_vec(&body).unwrap_or_else(|_| b"{\"error\":\"internal\"}".to_vec())
     }
 }
 
@@ -86,32 +86,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_input_is_never_a_server_error() {
-        for kind in [
-            "empty-input",
-            "invalid-option",
-            "bad-json",
-            "bad-base64",
-            "bad-request",
-            "too-large",
-            "unsupported-format",
-            "decode-failed",
-        ] {
-            assert!((400..500).contains(&status_for(kind)), "{kind}");
-        }
-        assert_eq!(status_for("encode-failed"), 500);
+    fn json_names_the_kind_and_its_details() {
+        let failure = Failure::invalid_option(
+            "quality",
+            "invalid option quality (q): must be 1 to 100, got 0",
+        );
+        assert_eq!(failure.status(), 400);
+        let value: serde_json::Value = serde_json::from_slice(&failure.to_json()).unwrap();
+        assert_eq!(value["error"], "invalid-option");
+        assert_eq!(value["option"], "quality");
+        assert!(value.get("limit").is_none());
+        let failure = Failure::body_too_large(10, Some(11));
+        assert_eq!(failure.status(), 413);
+        let value: serde_json::Value = serde_json::from_slice(&failure.to_json()).unwrap();
+        assert_eq!(value["error"], "too-large");
+        assert_eq!(value["limit"], 10);
     }
 
     #[test]
-    fn json_names_the_kind_and_its_details() {
-        let json = Failure::invalid_option("q", "must be 1 to 100, got 0").to_json();
-        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(value["error"], "invalid-option");
-        assert_eq!(value["option"], "q");
-        assert!(value.get("limit").is_none());
-        let json = Failure::body_too_large(10, Some(11)).to_json();
-        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(value["error"], "too-large");
-        assert_eq!(value["limit"], 10);
+    fn every_problem_writes_its_own_name() {
+        for problem in Problem::all() {
+            let json = Failure::new(problem, "m \"quoted\"").to_json();
+            let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(value["error"], problem.as_str());
+            assert_eq!(value["message"], "m \"quoted\"");
+        }
     }
 }

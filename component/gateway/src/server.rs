@@ -6,9 +6,11 @@ use wasip2::http::types::{IncomingRequest, ResponseOutparam};
 use wstd::http::server::Responder;
 use wstd::http::{Body, BodyExt, Method, Request, Response};
 
+use imgpipe_names::{ErrorKind, HttpProblem, OutputFormat};
+
 use crate::accept::negotiate;
 use crate::contract;
-use crate::params::{Filter, Fit, Format, Params};
+use crate::params::{Format, Params};
 use crate::reply::Failure;
 use crate::{MAX_BODY_BYTES, MAX_JSON_BYTES};
 
@@ -45,7 +47,8 @@ impl wasip2::exports::http::incoming_handler::Guest for Gateway {
                 // A request wasi:http delivered but the http crate cannot represent (an odd
                 // Host or Content-Length): the client's mistake, so a 400.
                 Err(e) => {
-                    let failure = Failure::new("bad-request", format!("unreadable request: {e}"));
+                    let failure =
+                        Failure::new(HttpProblem::BadRequest, format!("unreadable request: {e}"));
                     let _ = responder.respond(failure_response(&failure)).await;
                 }
             }
@@ -60,19 +63,24 @@ async fn route(request: Request<Body>) -> Result<Response<Body>, Failure> {
     let path = request.uri().path().to_owned();
     match (path.as_str(), method) {
         ("/process", Method::POST) => process(request).await,
-        ("/", Method::GET) => Ok(respond(200, "text/html; charset=utf-8", PAGE, &[])),
+        ("/", Method::GET) => Ok(respond(200, "text/html; charset=utf-8", page(), &[])),
         ("/health", Method::GET) => Ok(json(br#"{"status":"ok"}"#.to_vec(), &[])),
-        ("/stats", Method::GET) => Ok(json(stats_json(&processor::stats()), &[])),
-        ("/process" | "/" | "/health" | "/stats", method) => Err(Failure {
+        // Each request has a fresh instance, whose counters would always read zero.
+        ("/stats", _) => Err(Failure::new(
+            HttpProblem::NotFound,
+            "no /stats: every request gets a fresh instance, so there are no counters to show \
+             here; `imgpipe serve` counts all requests on GET /metrics",
+        )),
+        ("/process" | "/" | "/health", method) => Err(Failure {
             allow: Some(if path == "/process" { "POST" } else { "GET" }),
             ..Failure::new(
-                "method-not-allowed",
-                format!("{method} is not allowed on {path}: POST /process, GET / /health /stats"),
+                HttpProblem::MethodNotAllowed,
+                format!("{method} is not allowed on {path}: POST /process, GET / /health"),
             )
         }),
         (path, _) => Err(Failure::new(
-            "not-found",
-            format!("no route {path}: POST /process, GET / /health /stats"),
+            HttpProblem::NotFound,
+            format!("no route {path}: POST /process, GET / /health"),
         )),
     }
 }
@@ -107,12 +115,12 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
     };
 
     let auto = params.format == Some(Format::Auto);
-    let format = match params.format.unwrap_or(Format::Jpeg) {
+    let format = match params.format.unwrap_or(Format::Fixed(OutputFormat::Jpeg)) {
         Format::Auto => negotiate(accept.as_deref()),
-        chosen => chosen,
+        Format::Fixed(chosen) => chosen,
     };
     let started = Instant::now();
-    let result = processor::process_with_format(&image, options(&params), wit_format(format));
+    let result = processor::process_with_format(&image, options(&params), format.into());
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     let out = result.map_err(failure)?;
 
@@ -127,10 +135,11 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
         headers.push(("vary", "Accept"));
     }
     if is_json {
-        let answer =
-            contract::Answer::new(&out.image, out.width, out.height, format_name(out.format));
-        let body = serde_json::to_vec(&answer)
-            .map_err(|e| Failure::new("encode-failed", format!("write the JSON answer: {e}")))?;
+        let format = OutputFormat::from(out.format).as_str();
+        let answer = contract::Answer::new(&out.image, out.width, out.height, format);
+        let body = serde_json::to_vec(&answer).map_err(|e| {
+            Failure::new(HttpProblem::Internal, format!("write the JSON answer: {e}"))
+        })?;
         Ok(json(body, &headers))
     } else {
         Ok(respond(200, &out.mime_type, out.image, &headers))
@@ -150,7 +159,10 @@ async fn read_body(body: Body, limit: u64) -> Result<Vec<u8>, Failure> {
     let mut body = body.into_boxed_body();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
-            Failure::new("bad-body", format!("reading the request body failed: {e}"))
+            Failure::new(
+                HttpProblem::BadBody,
+                format!("reading the request body failed: {e}"),
+            )
         })?;
         if let Ok(data) = frame.into_data() {
             if (buffer.len() + data.len()) as u64 > limit {
@@ -166,7 +178,7 @@ async fn read_body(body: Body, limit: u64) -> Result<Vec<u8>, Failure> {
 fn failure_response(failure: &Failure) -> Response<Body> {
     let allow: Vec<(&'static str, &str)> = failure.allow.iter().map(|a| ("allow", *a)).collect();
     respond(
-        failure.status,
+        failure.status(),
         "application/json",
         failure.to_json(),
         &allow,
@@ -198,110 +210,92 @@ fn respond(
 /// The processor's error as an HTTP failure: the same kind names as the WIT cases.
 fn failure(error: wit::Error) -> Failure {
     match error {
-        wit::Error::EmptyInput(m) => Failure::new("empty-input", m),
-        wit::Error::UnsupportedFormat(m) => Failure::new("unsupported-format", m),
-        wit::Error::DecodeFailed(m) => Failure::new("decode-failed", m),
+        wit::Error::EmptyInput(m) => Failure::new(ErrorKind::EmptyInput, m),
+        wit::Error::UnsupportedFormat(m) => Failure::new(ErrorKind::UnsupportedFormat, m),
+        wit::Error::DecodeFailed(m) => Failure::new(ErrorKind::DecodeFailed, m),
         wit::Error::TooLarge(t) => Failure {
             limit: Some(t.limit),
-            ..Failure::new("too-large", t.message)
+            ..Failure::new(ErrorKind::TooLarge, t.message)
         },
         wit::Error::InvalidOption(o) => Failure::invalid_option(&o.name, o.message),
-        wit::Error::EncodeFailed(m) => Failure::new("encode-failed", m),
+        wit::Error::EncodeFailed(m) => Failure::new(ErrorKind::EncodeFailed, m),
     }
 }
+
+imgpipe_names::mirror_enum!(
+    OutputFormat,
+    wit::OutputFormat {
+        Jpeg,
+        Png,
+        Webp,
+        WebpLossless,
+        Avif
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::Fit,
+    wit::Fit {
+        Inside,
+        Cover,
+        Contain,
+        Fill
+    }
+);
+imgpipe_names::mirror_enum!(
+    imgpipe_names::Filter,
+    wit::Filter {
+        Lanczos3,
+        Nearest,
+        Bilinear,
+        CatmullRom,
+        Mitchell
+    }
+);
+
+imgpipe_names::mirror_enum!(
+    imgpipe_names::ColorProfile,
+    wit::ColorProfile { Srgb, Keep, P3 }
+);
 
 fn options(p: &Params) -> wit::Options {
     wit::Options {
         quality: p.quality,
-        max_width: p.width,
-        max_height: p.height,
-        fit: p.fit.map(|f| match f {
-            Fit::Inside => wit::Fit::Inside,
-            Fit::Cover => wit::Fit::Cover,
-            Fit::Contain => wit::Fit::Contain,
-            Fit::Fill => wit::Fit::Fill,
+        max_width: p.max_width,
+        max_height: p.max_height,
+        fit: p.fit.map(Into::into),
+        filter: p.filter.map(Into::into),
+        background: p.background.map(|c| wit::Color {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+            a: c.a,
         }),
-        filter: p.filter.map(|f| match f {
-            Filter::Lanczos3 => wit::Filter::Lanczos3,
-            Filter::Nearest => wit::Filter::Nearest,
-            Filter::Bilinear => wit::Filter::Bilinear,
-            Filter::CatmullRom => wit::Filter::CatmullRom,
-            Filter::Mitchell => wit::Filter::Mitchell,
-        }),
-        background: p.background.map(|[r, g, b, a]| wit::Color { r, g, b, a }),
-        auto_orient: p.orient,
-        allow_enlarge: p.enlarge,
+        auto_orient: p.auto_orient,
+        allow_enlarge: p.allow_enlarge,
         // The processor's defaults (64 MiB, 100 MP) are the service's limits too.
         max_input_pixels: None,
         max_input_bytes: None,
-        fast_shrink_on_load: None,
+        fast_shrink_on_load: p.fast_shrink_on_load,
+        color_profile: p.color_profile.map(Into::into),
     }
 }
 
-fn wit_format(format: Format) -> wit::OutputFormat {
-    match format {
-        Format::Png => wit::OutputFormat::Png,
-        Format::Webp => wit::OutputFormat::Webp,
-        Format::WebpLossless => wit::OutputFormat::WebpLossless,
-        Format::Avif => wit::OutputFormat::Avif,
-        Format::Jpeg | Format::Auto => wit::OutputFormat::Jpeg,
+/// The upload page, its menus filled with every format, fit, filter and colour-profile mode
+/// the processor has.
+fn page() -> String {
+    use imgpipe_names::{ColorProfile, Filter, Fit, Name};
+    fn options<T: Name>(first: Option<&str>) -> String {
+        first
+            .into_iter()
+            .chain(T::ALL.iter().map(|v| v.as_str()))
+            .map(|name| format!("<option value=\"{name}\">{name}</option>"))
+            .collect()
     }
-}
-
-fn format_name(format: wit::OutputFormat) -> &'static str {
-    match format {
-        wit::OutputFormat::Jpeg => "jpeg",
-        wit::OutputFormat::Png => "png",
-        wit::OutputFormat::Webp => "webp",
-        wit::OutputFormat::WebpLossless => "webp-lossless",
-        wit::OutputFormat::Avif => "avif",
-    }
-}
-
-/// The processor's `instance-stats` as JSON, with the WIT field names.
-fn stats_json(s: &wit::InstanceStats) -> Vec<u8> {
-    let e = &s.errors;
-    let recent: Vec<_> = s
-        .recent_errors
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "call": r.call,
-                "kind": error_kind_name(r.kind),
-                "message": r.message,
-                "input-bytes": r.input_bytes,
-            })
-        })
-        .collect();
-    let value = serde_json::json!({
-        "calls": s.calls,
-        "successes": s.successes,
-        "errors": {
-            "empty-input": e.empty_input,
-            "unsupported-format": e.unsupported_format,
-            "decode-failed": e.decode_failed,
-            "too-large": e.too_large,
-            "invalid-option": e.invalid_option,
-            "encode-failed": e.encode_failed,
-        },
-        "bytes-in": s.bytes_in,
-        "bytes-out": s.bytes_out,
-        "total-time-ns": s.total_time_ns,
-        "max-time-ns": s.max_time_ns,
-        "memory-bytes": s.memory_bytes,
-        "peak-memory-bytes": s.peak_memory_bytes,
-        "recent-errors": recent,
-    });
-    serde_json::to_vec(&value).unwrap_or_default()
-}
-
-fn error_kind_name(kind: wit::ErrorKind) -> &'static str {
-    match kind {
-        wit::ErrorKind::EmptyInput => "empty-input",
-        wit::ErrorKind::UnsupportedFormat => "unsupported-format",
-        wit::ErrorKind::DecodeFailed => "decode-failed",
-        wit::ErrorKind::TooLarge => "too-large",
-        wit::ErrorKind::InvalidOption => "invalid-option",
-        wit::ErrorKind::EncodeFailed => "encode-failed",
-    }
+    PAGE.replace(
+        "<!--formats-->",
+        &options::<OutputFormat>(Some(crate::params::AUTO)),
+    )
+    .replace("<!--fits-->", &options::<Fit>(None))
+    .replace("<!--filters-->", &options::<Filter>(None))
+    .replace("<!--color-profiles-->", &options::<ColorProfile>(None))
 }

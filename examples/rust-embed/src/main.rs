@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use imgpipe::wit::{Options, OutputFormat};
+use imgpipe::names::OutputFormat;
+use imgpipe::wit::Options;
 use imgpipe::{Runtime, RuntimeConfig, describe};
 use wasmtime::Result;
 use wasmtime::error::Context;
@@ -27,17 +28,14 @@ fn main() -> Result<()> {
     let mut processor = runtime.processor();
 
     for width in [320, 640, 1280] {
-        for (format, ext) in [
-            (OutputFormat::Webp, "webp"),
-            (OutputFormat::Avif, "avif"),
-            (OutputFormat::Jpeg, "jpg"),
-        ] {
+        for format in [OutputFormat::Webp, OutputFormat::Avif, OutputFormat::Jpeg] {
+            let ext = format.extension();
             let options = Options {
                 max_width: Some(width),
                 quality: Some(80),
                 ..Options::default()
             };
-            match processor.process(&bytes, &options, Some(format))? {
+            match processor.process(&bytes, &options, Some(format.into()))? {
                 Ok(out) => {
                     let path = out_dir.join(format!("{width}.{ext}"));
                     std::fs::write(&path, &out.image)?;

@@ -20,6 +20,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::metrics::{InFlight, Metered, Refusal};
 use super::{Shared, host_answer};
+use imgpipe_names::{ErrorKind, HttpProblem, Problem};
 
 /// Per-request host state: WASI with nothing granted (no files, environment or network), HTTP
 /// without outgoing requests, and the memory limit.
@@ -142,7 +143,7 @@ pub async fn serve(
     let (request, out) = match prepared {
         Ok(v) => v,
         // wasi:http needs a request it can represent (an authority among other things).
-        Err(e) => return host_answer(400, "bad-request", &format!("{e:#}")),
+        Err(e) => return host_answer(HttpProblem::BadRequest, &format!("{e:#}")),
     };
     let pre: ProxyPre<State> = shared.pre.clone();
     shared.metrics.instances.fetch_add(1, Ordering::Relaxed);
@@ -209,42 +210,38 @@ impl Drop for AbortOnDrop {
 pub(super) fn trap_answer(shared: &Shared, why: Refusal, detail: &str) -> Answer {
     shared.metrics.refused(why);
     let config = &shared.config;
-    let (status, kind, message) = match why {
+    let (problem, message): (Problem, String) = match why {
         Refusal::Timeout => (
-            503,
-            "timeout",
+            HttpProblem::Timeout.into(),
             format!(
                 "processing took longer than {:?} and was stopped",
                 config.time_limit
             ),
         ),
         Refusal::Memory => (
-            413,
-            "too-large",
+            ErrorKind::TooLarge.into(),
             format!(
                 "processing needed more than {} MiB of memory and was stopped",
                 config.memory_limit >> 20
             ),
         ),
         Refusal::Busy => (
-            503,
-            "busy",
+            HttpProblem::Busy.into(),
             format!(
                 "all {} slots stayed busy for {:?}; try again",
                 config.max_concurrency, config.queue_timeout
             ),
         ),
         Refusal::Trap => (
-            500,
-            "internal",
+            HttpProblem::Internal.into(),
             "the component failed on this request; the server goes on with a fresh instance"
                 .to_string(),
         ),
     };
     if !detail.is_empty() {
-        eprintln!("imgpipe serve: {kind}: {detail}");
+        eprintln!("imgpipe serve: {problem}: {detail}");
     }
-    host_answer(status, kind, &message)
+    host_answer(problem, &message)
 }
 
 /// Bytes for a host-made answer body.

@@ -46,7 +46,7 @@ impl Refusal {
 pub struct Metrics {
     by_status: Mutex<BTreeMap<u16, u64>>,
     refusals: Mutex<BTreeMap<Refusal, u64>>,
-    /// Cumulative counts per bucket of [`BUCKETS`], then the sum in microseconds.
+    /// Cumulative counts per bucket of [`BUCKETS`]; the count and the sum are the next two.
     latency: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_us: AtomicU64,

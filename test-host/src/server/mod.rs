@@ -17,6 +17,8 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
+use imgpipe_gateway::reply::Failure;
+use imgpipe_names::Problem;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use wasmtime::Result;
@@ -254,12 +256,12 @@ fn log(shared: &Arc<Shared>, answer: Answer, line: Option<String>, started: Inst
     })
 }
 
-/// A JSON answer made by the host, in the gateway's error shape.
-pub(crate) fn host_answer(status: u16, kind: &str, message: &str) -> Answer {
-    let body = serde_json::json!({ "error": kind, "message": message }).to_string();
-    let mut answer = hyper::Response::new(full_body(body));
-    *answer.status_mut() =
-        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+/// A JSON answer made by the host, in the gateway's error shape and with its status.
+pub(crate) fn host_answer(problem: impl Into<Problem>, message: &str) -> Answer {
+    let failure = Failure::new(problem, message);
+    let mut answer = hyper::Response::new(full_body(failure.to_json()));
+    *answer.status_mut() = hyper::StatusCode::from_u16(failure.status())
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     answer.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static("application/json"),

@@ -63,17 +63,6 @@ fn alpha_kept_for_formats_that_store_it() {
 }
 
 #[test]
-fn cmyk_jpeg_becomes_srgb() {
-    let input = fixture("sharp/Channel_digital_image_CMYK_color.jpg");
-    let out = process_ok(&input, &size(200, 200), OutputFormat::Png);
-    let ours = decode(&out.image);
-    let (w, h) = ours.dimensions();
-    // The image crate's decoder (zune-jpeg) converts CMYK on its own path.
-    let theirs = reference(&input, w, h);
-    assert_psnr("cmyk", &ours, &theirs, 25.0);
-}
-
-#[test]
 fn sixteen_bit_png() {
     for name in [
         "sharp/16-bit-grey-alpha.png",

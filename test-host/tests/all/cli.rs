@@ -56,7 +56,7 @@ fn inspect_prints_the_header() {
     assert!(result.status.success());
     let text = String::from_utf8_lossy(&result.stdout);
     assert!(
-        text.contains("Jpeg") && text.contains("orientation: 6"),
+        text.contains("format:      jpeg") && text.contains("orientation: 6"),
         "{text}"
     );
 }

@@ -1,5 +1,6 @@
 //! Bad input gets a typed error with its context, and the same instance answers the next call.
 
+use imgpipe::names::ErrorKind;
 use imgpipe::wit::{Error, Fit, Options, OutputFormat};
 
 use crate::*;
@@ -51,11 +52,27 @@ fn truncated_inputs() {
         "sharp/animated-loop-3.gif",
     ] {
         let bytes = fixture(name);
+        let whole = p
+            .process(&bytes, &Options::default(), None)
+            .unwrap()
+            .unwrap();
         for cut in [1, 10, 50, bytes.len() / 2] {
-            // A typed error or, where the decoder pads a cut-off scan, a valid image: never a trap.
+            // A typed error or, where the decoder pads a cut-off scan, the whole image's size:
+            // never a trap, never another kind of error.
             match p.process(&bytes[..cut], &Options::default(), None).unwrap() {
-                Ok(out) => assert!(out.width > 0),
-                Err(e) => assert!(!imgpipe::describe(&e).is_empty()),
+                Ok(out) => assert_eq!(
+                    (out.width, out.height),
+                    (whole.width, whole.height),
+                    "{name} cut at {cut}"
+                ),
+                Err(e) => assert!(
+                    matches!(
+                        imgpipe::error_kind(&e),
+                        ErrorKind::DecodeFailed | ErrorKind::UnsupportedFormat
+                    ),
+                    "{name} cut at {cut}: {}",
+                    imgpipe::describe(&e)
+                ),
             }
         }
     }
@@ -124,9 +141,14 @@ fn invalid_options_name_the_option() {
     ];
     for (options, name) in cases {
         match process_err(&input, &options, OutputFormat::Jpeg) {
+            // The message is whole: it names the option by its WIT name, as every host shows it.
             Error::InvalidOption(o) => {
                 assert_eq!(o.name, name);
-                assert!(!o.message.is_empty());
+                assert!(
+                    o.message.starts_with(&format!("invalid option {name}")),
+                    "{}",
+                    o.message
+                );
             }
             other => panic!("{name}: {other:?}"),
         }
@@ -134,17 +156,33 @@ fn invalid_options_name_the_option() {
 }
 
 #[test]
-fn output_too_large_for_the_format_is_an_encode_error() {
-    // 20000x1 fits JPEG but not WebP (16383 at most).
+fn output_too_large_for_the_format_is_the_caller_s_error() {
+    // 20000x1 fits JPEG but not WebP (16383 at most): the request's fault, found before
+    // decoding, and a box that fits is the way out.
     let image = image::RgbImage::new(20_000, 1);
     let input = encode_native(
         &image::DynamicImage::ImageRgb8(image),
         image::ImageFormat::Png,
     );
-    match process_err(&input, &Options::default(), OutputFormat::Webp) {
-        Error::EncodeFailed(m) => assert!(m.contains("16383"), "{m}"),
-        other => panic!("{other:?}"),
+    for format in [OutputFormat::Webp, OutputFormat::WebpLossless] {
+        match process_err(&input, &Options::default(), format) {
+            Error::TooLarge(t) => {
+                assert_eq!(t.limit_kind, imgpipe::wit::LimitKind::Dimensions);
+                assert_eq!((t.found, t.limit), (20_000, 16_383));
+                assert_eq!((t.width, t.height), (20_000, 1));
+                assert!(t.message.contains("16383"), "{}", t.message);
+            }
+            other => panic!("{other:?}"),
+        }
     }
+    let fitted = Options {
+        max_width: Some(16_383),
+        ..Options::default()
+    };
+    assert_eq!(
+        process_ok(&input, &fitted, OutputFormat::Webp).width,
+        16_383
+    );
     assert_eq!(
         process_ok(&input, &Options::default(), OutputFormat::Jpeg).width,
         20_000

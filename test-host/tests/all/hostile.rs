@@ -138,6 +138,60 @@ fn byte_flips() {
     still_serves(&mut p);
 }
 
+/// Bit flips and cut lengths inside embedded ICC profiles (JPEG APP2, PNG iCCP), converted
+/// to sRGB and to P3: a broken profile is ignored or refused, never a trap.
+#[test]
+fn damaged_colour_profiles() {
+    let mut p = processor();
+    let mut tally = Tally::default();
+    let mut state: u64 = 0x1CC_C010_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (name, marker) in [
+        ("colour/display-p3.jpg", &b"ICC_PROFILE\0"[..]),
+        ("colour/adobe-rgb.jpg", b"ICC_PROFILE\0"),
+        ("colour/cmyk.jpg", b"ICC_PROFILE\0"),
+        ("colour/display-p3-16bit.png", b"iCCP"),
+    ] {
+        let bytes = fixture(name);
+        let start = bytes
+            .windows(marker.len())
+            .position(|w| w == marker)
+            .unwrap()
+            + marker.len();
+        // The profile's header and tag table, where sizes and offsets live.
+        let span = 2048.min(bytes.len() - start);
+        for round in 0..60 {
+            let mut input = bytes.clone();
+            for _ in 0..1 + round % 4 {
+                let at = start + next() as usize % span;
+                input[at] ^= 1 << (next() % 8);
+            }
+            let color_profile = Some(if round % 2 == 0 {
+                imgpipe::wit::ColorProfile::Srgb
+            } else {
+                imgpipe::wit::ColorProfile::P3
+            });
+            let options = Options {
+                color_profile,
+                ..bounded()
+            };
+            tally.run(
+                &mut p,
+                &format!("{name} profile flip {round}"),
+                &input,
+                &options,
+            );
+        }
+    }
+    assert!(tally.report("damaged colour profiles") == 240);
+    still_serves(&mut p);
+}
+
 #[test]
 fn tiny_inputs() {
     let mut p = processor();
@@ -241,9 +295,9 @@ fn extreme_aspect_ratio_and_many_frames() {
         .unwrap()
         .unwrap();
     assert_eq!((out.width, out.height), (1, 100));
-    // Unresized, 100000 rows are too many for JPEG: a typed error, not a trap.
+    // Unresized, 100000 rows are too many for JPEG: the request's error, not a trap.
     match p.process(&tall, &Options::default(), None).unwrap() {
-        Err(Error::EncodeFailed(m)) => assert!(m.contains("65535"), "{m}"),
+        Err(Error::TooLarge(t)) => assert_eq!((t.found, t.limit), (100_000, 65_535), "{t:?}"),
         other => panic!("{other:?}"),
     }
 

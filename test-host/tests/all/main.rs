@@ -1,9 +1,11 @@
-//! Integration tests: the real component in wasmtime, on real images (../shared/fixtures).
+//! Integration tests: the real component in wasmtime, on real images (../shared/fixtures) and on
+//! images made for them (`test-host/tests/images`, with their sources).
 //! One binary; one module per behaviour; helpers here.
 
 mod alpha;
 mod browser;
 mod cli;
+mod colour;
 mod errors;
 mod formats;
 mod hostile;
@@ -47,9 +49,22 @@ pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
 }
 
-/// The bytes of `../shared/fixtures/<name>`.
+/// Where the input `name` is: among the repository's own test images (`colour/...`), else in
+/// `../shared/fixtures`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/images")
+        .join(name);
+    if own.exists() {
+        own
+    } else {
+        fixtures().join(name)
+    }
+}
+
+/// The bytes of the input `name` (see [`fixture_path`]).
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = fixtures().join(name);
+    let path = fixture_path(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read fixture {}: {e}", path.display()))
 }
 

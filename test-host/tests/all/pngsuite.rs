@@ -27,8 +27,13 @@ fn valid_files_decode_to_their_size() {
     for (name, bytes) in suite().into_iter().filter(|(n, _)| !n.starts_with('x')) {
         let native =
             image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{name}: native: {e}"));
+        // The native decoder manages no colour: the pixels as stored (cHRM files differ else).
+        let keep = Options {
+            color_profile: Some(imgpipe::wit::ColorProfile::Keep),
+            ..Options::default()
+        };
         let out = p
-            .process(&bytes, &Options::default(), Some(OutputFormat::Png))
+            .process(&bytes, &keep, Some(OutputFormat::Png))
             .unwrap()
             .unwrap_or_else(|e| panic!("{name}: {}", imgpipe::describe(&e)));
         assert_eq!(
@@ -58,8 +63,10 @@ fn corrupt_files_are_typed_errors() {
             .process(&bytes, &Options::default(), Some(OutputFormat::Png))
             .unwrap()
         {
-            Err(Error::DecodeFailed(m)) | Err(Error::UnsupportedFormat(m)) => {
-                assert!(!m.is_empty())
+            // A damaged signature is not recognised as PNG; any other damage is PNG's to report.
+            Err(Error::DecodeFailed(m)) => assert!(m.starts_with("decode PNG: "), "{name}: {m}"),
+            Err(Error::UnsupportedFormat(m)) => {
+                assert!(m.starts_with("unknown image format"), "{name}: {m}")
             }
             other => panic!("{name}: expected decode-failed or unsupported-format, got {other:?}"),
         }
@@ -70,4 +77,22 @@ fn corrupt_files_are_typed_errors() {
             .unwrap()
             .is_ok()
     );
+}
+
+#[test]
+fn chromaticities_and_gamma_are_converted() {
+    // ccwn2c08: gAMA 1.0 (linear values) with cHRM giving sRGB's primaries: converted to sRGB,
+    // mid-tones brighten, as a browser shows them; `keep` leaves the values as stored.
+    let bytes = fixture("pngsuite/ccwn2c08.png");
+    let converted = decode(&process_ok(&bytes, &Options::default(), OutputFormat::Png).image);
+    let keep = Options {
+        color_profile: Some(imgpipe::wit::ColorProfile::Keep),
+        ..Options::default()
+    };
+    let stored = decode(&process_ok(&bytes, &keep, OutputFormat::Png).image);
+    let mean = |image: &image::RgbImage| {
+        image.as_raw().iter().map(|&v| f64::from(v)).sum::<f64>() / image.as_raw().len() as f64
+    };
+    let (converted, stored) = (mean(&converted), mean(&stored));
+    assert!(converted > stored + 10.0, "{converted:.1} vs {stored:.1}");
 }

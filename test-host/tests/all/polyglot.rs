@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::browser::Browser;
-use crate::{fixture, fixtures, processor};
+use crate::{fixture, fixture_path, fixtures, processor};
 
 fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
@@ -83,6 +83,16 @@ fn cases() -> Vec<Case> {
             max_height: Some(200),
             ..case("exif-to-png", "sharp/Landscape_6.jpg", OutputFormat::Png)
         },
+        // Colour management: a Display P3 JPEG and a CMYK one, converted to sRGB.
+        Case {
+            max_width: Some(128),
+            ..case("p3-to-srgb-png", "colour/display-p3.jpg", OutputFormat::Png)
+        },
+        Case {
+            max_width: Some(128),
+            quality: Some(80),
+            ..case("cmyk-to-srgb-jpeg", "colour/cmyk.jpg", OutputFormat::Jpeg)
+        },
         // Alpha in, alpha out.
         Case {
             max_width: Some(120),
@@ -120,16 +130,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn format_name(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Jpeg => "jpeg",
-        OutputFormat::Png => "png",
-        OutputFormat::Webp => "webp",
-        OutputFormat::WebpLossless => "webp-lossless",
-        OutputFormat::Avif => "avif",
-    }
-}
-
 impl Case {
     fn options(&self) -> Options {
         Options {
@@ -161,8 +161,8 @@ impl Case {
         }
         json!({
             "name": self.name,
-            "input": std::fs::canonicalize(fixtures().join(self.input)).unwrap(),
-            "format": format_name(self.format),
+            "input": std::fs::canonicalize(fixture_path(self.input)).unwrap(),
+            "format": imgpipe::names::OutputFormat::from(self.format).as_str(),
             "options": options,
         })
     }
@@ -173,7 +173,7 @@ impl Case {
             .process(&fixture(self.input), &self.options(), Some(self.format))
             .expect("no trap")
             .map(|p| p.image)
-            .map_err(|e| imgpipe::error_case(&e).to_string())
+            .map_err(|e| imgpipe::error_kind(&e).to_string())
     }
 }
 

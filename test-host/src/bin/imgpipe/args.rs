@@ -1,72 +1,23 @@
-//! Command-line options shared by `process` and `batch`, and their conversion to WIT options.
+//! Command-line options shared by `process`, `batch` and `bench`. Every value set (formats, fit
+//! modes, filters) comes from `imgpipe-names`, which also parses it; the options become the
+//! pipeline's `Options`, which the host turns into the WIT record.
 
-use std::path::Path;
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use imgpipe::names::{Color, ColorProfile, Filter, Fit, Name};
+use imgpipe_component::Options;
 
-use clap::{Args, ValueEnum};
-use imgpipe::wit;
-use wasmtime::{Result, bail};
-
-/// Output encodings, as named on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Jpeg,
-    Png,
-    Webp,
-    WebpLossless,
-    Avif,
+/// A clap value parser for one of the names sets: `--help` lists its values, and it takes
+/// their aliases (`jpg`) and any ASCII case.
+pub fn names<T: Name + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    let values = T::ALL
+        .iter()
+        .map(|v| PossibleValue::new(v.as_str()).aliases(v.aliases().iter().copied()));
+    PossibleValuesParser::new(values).try_map(|text| T::parse(&text))
 }
 
-impl Format {
-    /// The format a file name's extension asks for.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "jpg" | "jpeg" => Format::Jpeg,
-            "png" => Format::Png,
-            "webp" => Format::Webp,
-            "avif" => Format::Avif,
-            _ => return None,
-        })
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Jpeg => "jpg",
-            Format::Png => "png",
-            Format::Webp | Format::WebpLossless => "webp",
-            Format::Avif => "avif",
-        }
-    }
-
-    pub fn to_wit(self) -> wit::OutputFormat {
-        match self {
-            Format::Jpeg => wit::OutputFormat::Jpeg,
-            Format::Png => wit::OutputFormat::Png,
-            Format::Webp => wit::OutputFormat::Webp,
-            Format::WebpLossless => wit::OutputFormat::WebpLossless,
-            Format::Avif => wit::OutputFormat::Avif,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FitArg {
-    Inside,
-    Cover,
-    Contain,
-    Fill,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FilterArg {
-    Lanczos3,
-    Nearest,
-    Bilinear,
-    CatmullRom,
-    Mitchell,
-}
-
-/// What to do to each image; unset options take the component's defaults.
+/// What to do to each image; unset options take the component's defaults (documented in the
+/// WIT `options` record, whose field names these flags take).
 #[derive(Debug, Clone, Args)]
 pub struct ProcessArgs {
     /// Fit inside this width (pixels).
@@ -79,14 +30,14 @@ pub struct ProcessArgs {
     #[arg(long, short)]
     pub quality: Option<u8>,
     /// How to fit the box (default inside).
-    #[arg(long, value_enum)]
-    pub fit: Option<FitArg>,
+    #[arg(long, value_parser = names::<Fit>())]
+    pub fit: Option<Fit>,
     /// Resampling filter (default lanczos3).
-    #[arg(long, value_enum)]
-    pub filter: Option<FilterArg>,
-    /// Background as RRGGBB or RRGGBBAA hex (default ffffff), for contain and JPEG alpha.
+    #[arg(long, value_parser = names::<Filter>())]
+    pub filter: Option<Filter>,
+    /// Background as rrggbb or rrggbbaa hex (default ffffff), for contain and JPEG alpha.
     #[arg(long)]
-    pub background: Option<String>,
+    pub background: Option<Color>,
     /// Keep the stored orientation instead of applying EXIF orientation.
     #[arg(long)]
     pub no_auto_orient: bool,
@@ -102,48 +53,28 @@ pub struct ProcessArgs {
     /// Largest input in bytes (default 67,108,864).
     #[arg(long)]
     pub max_input_bytes: Option<u64>,
+    /// Colours and colour profile: convert to sRGB (default), keep the input's, or convert to
+    /// Display P3.
+    #[arg(long, value_parser = names::<ColorProfile>())]
+    pub color_profile: Option<ColorProfile>,
 }
 
 impl ProcessArgs {
-    pub fn to_wit(&self) -> Result<wit::Options> {
-        Ok(wit::Options {
+    /// The options as the pipeline takes them (natively, or through `wit::Options::from`).
+    pub fn options(&self) -> Options {
+        Options {
             quality: self.quality,
             max_width: self.max_width,
             max_height: self.max_height,
-            fit: self.fit.map(|f| match f {
-                FitArg::Inside => wit::Fit::Inside,
-                FitArg::Cover => wit::Fit::Cover,
-                FitArg::Contain => wit::Fit::Contain,
-                FitArg::Fill => wit::Fit::Fill,
-            }),
-            filter: self.filter.map(|f| match f {
-                FilterArg::Lanczos3 => wit::Filter::Lanczos3,
-                FilterArg::Nearest => wit::Filter::Nearest,
-                FilterArg::Bilinear => wit::Filter::Bilinear,
-                FilterArg::CatmullRom => wit::Filter::CatmullRom,
-                FilterArg::Mitchell => wit::Filter::Mitchell,
-            }),
-            background: self.background.as_deref().map(parse_color).transpose()?,
+            fit: self.fit,
+            filter: self.filter,
+            background: self.background,
             auto_orient: self.no_auto_orient.then_some(false),
             allow_enlarge: self.allow_enlarge.then_some(true),
             max_input_pixels: self.max_input_pixels,
             max_input_bytes: self.max_input_bytes,
             fast_shrink_on_load: self.no_shrink_on_load.then_some(false),
-        })
+            color_profile: self.color_profile,
+        }
     }
-}
-
-/// Parses RRGGBB or RRGGBBAA (an optional leading '#').
-pub fn parse_color(s: &str) -> Result<wit::Color> {
-    let hex = s.trim_start_matches('#');
-    if !(hex.len() == 6 || hex.len() == 8) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        bail!("background must be RRGGBB or RRGGBBAA hex, got {s:?}");
-    }
-    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
-    Ok(wit::Color {
-        r: byte(0),
-        g: byte(2),
-        b: byte(4),
-        a: if hex.len() == 8 { byte(6) } else { 255 },
-    })
 }

@@ -11,15 +11,16 @@ use serde::Serialize;
 use wasmtime::error::Context;
 use wasmtime::{Result, format_err};
 
-use crate::args::{Format, ProcessArgs};
+use crate::args::{ProcessArgs, names};
+use imgpipe::names::OutputFormat;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// The input image.
     input: PathBuf,
     /// Output format.
-    #[arg(long, short, value_enum, default_value = "jpeg")]
-    format: Format,
+    #[arg(long, short, value_parser = names::<OutputFormat>(), default_value_t = OutputFormat::Jpeg)]
+    format: OutputFormat,
     /// Timed warm calls (after 3 untimed ones).
     #[arg(long, short = 'n', default_value_t = 30)]
     iterations: usize,
@@ -106,11 +107,14 @@ pub fn run(runtime: Option<&Runtime>, args: BenchArgs) -> Result<()> {
         std::fs::read(&args.input).with_context(|| format!("read {}", args.input.display()))?;
     let n = args.iterations.max(1);
     let cold = args.cold.unwrap_or(n).max(1);
-    let options = args.options.to_wit()?;
-    let format = args.format.to_wit();
+    let options = args.options.options();
+    let format = args.format;
 
     let (report, last) = match runtime {
-        Some(runtime) => bench_component(runtime, &input, &options, format, n, cold)?,
+        Some(runtime) => {
+            let options = wit::Options::from(&options);
+            bench_component(runtime, &input, &options, format.into(), n, cold)?
+        }
         None => bench_native(&input, &options, format, n)?,
     };
     let report = Report {
@@ -125,7 +129,7 @@ pub fn run(runtime: Option<&Runtime>, args: BenchArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{} ({}) -> {}x{} {:?}: {} bytes; {n} iterations",
+        "{} ({}) -> {}x{} {}: {} bytes; {n} iterations",
         report.input, report.engine, last.width, last.height, args.format, report.bytes
     );
     let rows = [
@@ -202,21 +206,13 @@ fn bench_component(
 
 fn bench_native(
     input: &[u8],
-    options: &wit::Options,
-    format: wit::OutputFormat,
+    options: &imgpipe_component::Options,
+    format: OutputFormat,
     n: usize,
 ) -> Result<(Report, Output)> {
     use imgpipe_component as pipeline;
-    let opts = native_options(options);
-    let format = match format {
-        wit::OutputFormat::Jpeg => pipeline::OutputFormat::Jpeg,
-        wit::OutputFormat::Png => pipeline::OutputFormat::Png,
-        wit::OutputFormat::Webp => pipeline::OutputFormat::WebP,
-        wit::OutputFormat::WebpLossless => pipeline::OutputFormat::WebPLossless,
-        wit::OutputFormat::Avif => pipeline::OutputFormat::Avif,
-    };
     let (warm, last) = time_calls(n, || {
-        let out = pipeline::process(input, &opts, format).map_err(|e| format_err!("{e}"))?;
+        let out = pipeline::process(input, options, format).map_err(|e| format_err!("{e}"))?;
         Ok(Output {
             image: out.image,
             width: out.width,
@@ -252,39 +248,6 @@ fn time_calls(n: usize, mut call: impl FnMut() -> Result<Output>) -> Result<(Sum
         samples.push(start.elapsed());
     }
     Ok((summarise(samples), last))
-}
-
-fn native_options(o: &wit::Options) -> imgpipe_component::Options {
-    use imgpipe_component::{Color, Filter, Fit};
-    imgpipe_component::Options {
-        quality: o.quality,
-        max_width: o.max_width,
-        max_height: o.max_height,
-        fit: o.fit.map(|f| match f {
-            wit::Fit::Inside => Fit::Inside,
-            wit::Fit::Cover => Fit::Cover,
-            wit::Fit::Contain => Fit::Contain,
-            wit::Fit::Fill => Fit::Fill,
-        }),
-        filter: o.filter.map(|f| match f {
-            wit::Filter::Lanczos3 => Filter::Lanczos3,
-            wit::Filter::Nearest => Filter::Nearest,
-            wit::Filter::Bilinear => Filter::Bilinear,
-            wit::Filter::CatmullRom => Filter::CatmullRom,
-            wit::Filter::Mitchell => Filter::Mitchell,
-        }),
-        background: o.background.map(|c| Color {
-            r: c.r,
-            g: c.g,
-            b: c.b,
-            a: c.a,
-        }),
-        auto_orient: o.auto_orient,
-        allow_enlarge: o.allow_enlarge,
-        max_input_pixels: o.max_input_pixels,
-        max_input_bytes: o.max_input_bytes,
-        fast_shrink_on_load: o.fast_shrink_on_load,
-    }
 }
 
 /// The process's peak resident set (VmHWM), 0 where /proc is not available.

@@ -14,7 +14,8 @@ use imgpipe::{Runtime, RuntimeConfig, describe, wit};
 use wasmtime::Result;
 use wasmtime::error::Context;
 
-use args::{Format, ProcessArgs};
+use args::{ProcessArgs, names};
+use imgpipe::names::OutputFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,8 +41,8 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
         /// Output format (default: from the output's extension, else JPEG).
-        #[arg(long, short, value_enum)]
-        format: Option<Format>,
+        #[arg(long, short, value_parser = names::<OutputFormat>())]
+        format: Option<OutputFormat>,
         #[command(flatten)]
         options: ProcessArgs,
     },
@@ -54,8 +55,7 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Time one workload through the component: warm calls, instantiation and first calls.
     Bench(bench::BenchArgs),
-    /// Serve the HTTP API (POST /process, GET / /stats /health /metrics) on one instance per
-    /// request.
+    /// Serve the HTTP API (POST /process, GET / /health /metrics) on one instance per request.
     Serve(serve::ServeArgs),
 }
 
@@ -111,16 +111,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             options,
         } => {
             let format = format
-                .or_else(|| Format::from_path(&output))
-                .unwrap_or(Format::Jpeg);
-            let options = options.to_wit()?;
+                .or_else(|| {
+                    let extension = output.extension()?.to_str()?;
+                    OutputFormat::from_extension(extension)
+                })
+                .unwrap_or(OutputFormat::Jpeg);
+            let options = wit::Options::from(&options.options());
             let bytes =
                 std::fs::read(&input).with_context(|| format!("read {}", input.display()))?;
             let runtime = runtime(cli.component)?;
             let mut processor = runtime.processor();
             let start = Instant::now();
             let processed = processor
-                .process(&bytes, &options, Some(format.to_wit()))?
+                .process(&bytes, &options, Some(format.into()))?
                 .map_err(Failure::Image)?;
             let elapsed = start.elapsed();
             std::fs::write(&output, &processed.image)
@@ -146,7 +149,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .inspect(&bytes)?
                 .map_err(Failure::Image)?;
             println!("file:        {}", input.display());
-            println!("format:      {:?}", info.format);
+            println!(
+                "format:      {}",
+                imgpipe::names::InputFormat::from(info.format)
+            );
             println!("size:        {}x{}", info.width, info.height);
             println!("orientation: {}", info.orientation);
             println!("alpha:       {}", info.has_alpha);

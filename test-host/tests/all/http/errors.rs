@@ -42,8 +42,20 @@ fn json_case(what: &'static str, body: &[u8], status: u16, kind: &'static str) -
 fn every_error_status_with_its_json() {
     let jpeg = fixture("sharp/320x240.jpg");
     let truncated = &jpeg[..jpeg.len() / 2];
+    // 20000x1: JPEG stores it, WebP (16,383 a side) does not.
+    let over_wide = crate::encode_native(
+        &image::DynamicImage::ImageRgb8(image::RgbImage::new(20_000, 1)),
+        image::ImageFormat::Png,
+    );
     let cases = [
         case("quality 0", "/process?q=0", &jpeg, 400, "invalid-option"),
+        case(
+            "quality over 255",
+            "/process?q=300",
+            &jpeg,
+            400,
+            "invalid-option",
+        ),
         case(
             "width not a number",
             "/process?w=wide",
@@ -84,6 +96,13 @@ fn every_error_status_with_its_json() {
             "decode-failed",
         ),
         case("10 GP header", "/process", &huge_png(), 413, "too-large"),
+        case(
+            "wider than WebP stores",
+            "/process?format=webp",
+            &over_wide,
+            413,
+            "too-large",
+        ),
     ];
     for server in servers() {
         healthy(server);
@@ -105,6 +124,10 @@ fn every_error_status_with_its_json() {
             assert_eq!(reply.header("content-type"), Some("application/json"));
             let json = reply.json();
             assert_eq!(json["error"], c.kind, "{}: {what}", server.name);
+            // Options are named by their WIT name, whichever alias the query used.
+            if c.path.contains("q=") {
+                assert_eq!(json["option"], "quality", "{}: {what}", server.name);
+            }
             assert!(
                 json["message"].as_str().is_some_and(|m| !m.is_empty()),
                 "{what}"

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::*;
 use crate::hostile::huge_png;
 use crate::{fixture, processor};
-use imgpipe_gateway::reply::status_for;
 
 const IN_FLIGHT: usize = 16;
 
@@ -19,7 +18,7 @@ struct Case {
     name: &'static str,
     query: &'static str,
     body: Vec<u8>,
-    expected: Result<Vec<u8>, String>,
+    expected: Result<Vec<u8>, imgpipe::names::ErrorKind>,
 }
 
 fn case(name: &'static str, body: Vec<u8>, query: &'static str) -> Case {
@@ -28,7 +27,7 @@ fn case(name: &'static str, body: Vec<u8>, query: &'static str) -> Case {
         .process(&body, &options, Some(format))
         .expect("no trap")
         .map(|p| p.image)
-        .map_err(|e| imgpipe::error_case(&e).to_string());
+        .map_err(|e| imgpipe::error_kind(&e));
     Case {
         name,
         query,
@@ -151,10 +150,10 @@ fn check(case: &Case, reply: &Reply) -> Option<String> {
         Ok(bytes) => (reply.body != *bytes).then(|| "different bytes".to_string()),
         Err(kind) => {
             let json: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-            (reply.status != status_for(kind) || json["error"] != kind.as_str()).then(|| {
+            (reply.status != kind.status() || json["error"] != kind.as_str()).then(|| {
                 format!(
                     "expected {} {kind}, got {} {json}",
-                    status_for(kind),
+                    kind.status(),
                     reply.status
                 )
             })

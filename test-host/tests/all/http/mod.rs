@@ -198,29 +198,23 @@ fn wait_for_line(
 /// The embedded host's options and format for a `/process` query using `w`, `h`, `q` and
 /// `format`, so a server's answer can be compared with the embedded host's.
 pub fn options_for(query: &str) -> (imgpipe::wit::Options, imgpipe::wit::OutputFormat) {
-    use imgpipe::wit::{Options, OutputFormat};
-    let mut options = Options::default();
+    use imgpipe::names::{Name, OptionName, OutputFormat};
+    let mut options = imgpipe::wit::Options::default();
     let mut format = OutputFormat::Jpeg;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap();
-        match k {
-            "w" => options.max_width = Some(v.parse().unwrap()),
-            "h" => options.max_height = Some(v.parse().unwrap()),
-            "q" => options.quality = Some(v.parse().unwrap()),
-            "format" => {
-                format = match v {
-                    "jpeg" => OutputFormat::Jpeg,
-                    "png" => OutputFormat::Png,
-                    "webp" => OutputFormat::Webp,
-                    "webp-lossless" => OutputFormat::WebpLossless,
-                    "avif" => OutputFormat::Avif,
-                    _ => panic!("format {v}"),
-                }
-            }
-            _ => panic!("option {k} has no embedded equivalent here"),
+        if k == "format" {
+            format = v.parse().unwrap();
+            continue;
+        }
+        match OptionName::parse(k).unwrap() {
+            OptionName::MaxWidth => options.max_width = Some(v.parse().unwrap()),
+            OptionName::MaxHeight => options.max_height = Some(v.parse().unwrap()),
+            OptionName::Quality => options.quality = Some(v.parse().unwrap()),
+            other => panic!("option {other} has no embedded equivalent here"),
         }
     }
-    (options, format)
+    (options, format.into())
 }
 
 /// An HTTP answer.

@@ -1,0 +1,109 @@
+//! The options record: its field names (with the HTTP query's short aliases), its enums, and the
+//! ranges and defaults the processor applies.
+
+/// Default encoder quality.
+pub const DEFAULT_QUALITY: u8 = 85;
+/// Lowest encoder quality.
+pub const MIN_QUALITY: u8 = 1;
+/// Highest encoder quality.
+pub const MAX_QUALITY: u8 = 100;
+/// Default limit on declared input pixels (100 MP).
+pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 100_000_000;
+/// Default limit on input bytes (64 MiB).
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest width or height of a target box or an output image (JPEG's 16-bit dimensions).
+pub const MAX_DIMENSION: u32 = 65_535;
+
+names! {
+    /// How the image fits the target box; WIT `fit`.
+    #[derive(Default)]
+    pub enum Fit: "fit" {
+        #[default]
+        Inside = "inside",
+        Cover = "cover",
+        Contain = "contain",
+        Fill = "fill",
+    }
+}
+
+names! {
+    /// The resampling filter; WIT `filter`.
+    #[derive(Default)]
+    pub enum Filter: "filter" {
+        #[default]
+        Lanczos3 = "lanczos3",
+        Nearest = "nearest",
+        Bilinear = "bilinear",
+        CatmullRom = "catmull-rom",
+        Mitchell = "mitchell",
+    }
+}
+
+names! {
+    /// What happens to an input's colours and colour profile; WIT `color-profile`.
+    #[derive(Default)]
+    pub enum ColorProfile: "color-profile" {
+        #[default]
+        Srgb = "srgb",
+        Keep = "keep",
+        P3 = "p3",
+    }
+}
+
+names! {
+    /// The fields of the WIT `options` record. The aliases are the HTTP query's short names
+    /// (`?w=800&q=80`); errors always name the field by its WIT name.
+    pub enum OptionName: "options" {
+        Quality = "quality" | "q",
+        MaxWidth = "max-width" | "w" | "width",
+        MaxHeight = "max-height" | "h" | "height",
+        Fit = "fit",
+        Filter = "filter",
+        Background = "background" | "bg",
+        AutoOrient = "auto-orient" | "orient",
+        AllowEnlarge = "allow-enlarge" | "enlarge",
+        MaxInputPixels = "max-input-pixels",
+        MaxInputBytes = "max-input-bytes",
+        FastShrinkOnLoad = "fast-shrink-on-load",
+        ColorProfile = "color-profile" | "icc",
+    }
+}
+
+impl OptionName {
+    /// The query's short name, where it differs from the WIT name.
+    pub fn alias(self) -> Option<&'static str> {
+        crate::Name::aliases(self).first().copied()
+    }
+
+    /// The range a numeric option takes, `(lowest, highest)`; `None` for the others.
+    pub fn range(self) -> Option<(u64, u64)> {
+        match self {
+            OptionName::Quality => Some((MIN_QUALITY.into(), MAX_QUALITY.into())),
+            OptionName::MaxWidth | OptionName::MaxHeight => Some((1, MAX_DIMENSION.into())),
+            OptionName::MaxInputPixels | OptionName::MaxInputBytes => Some((1, u64::MAX)),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is in the option's [`range`](Self::range); if not, why ("must be 1 to
+    /// 100, got 300"), the same words wherever the value is checked.
+    pub fn check_range(self, value: u64) -> Result<(), String> {
+        match self.range() {
+            Some((low, high)) if !(low..=high).contains(&value) => Err(if high == u64::MAX {
+                format!("must be at least {low}, got {value}")
+            } else {
+                format!("must be {low} to {high}, got {value}")
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The sentence an `invalid-option` error carries: "invalid option quality (q): must be 1
+    /// to 100, got 0", the same from every host.
+    pub fn refusal(self, why: &str) -> String {
+        match self.alias() {
+            Some(alias) => format!("invalid option {self} ({alias}): {why}"),
+            None => format!("invalid option {self}: {why}"),
+        }
+    }
+}
