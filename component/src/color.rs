@@ -3,6 +3,7 @@
 //! default, Display P3, or left as they are) with moxcms, and the profile the output carries.
 //! The usual input, with no profile or an sRGB one, costs nothing: no transform is made.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use moxcms::{
@@ -13,8 +14,8 @@ use moxcms::{
 use crate::error::{Error, Result};
 use crate::options::{Color, ColorProfile, OptionName, OutputFormat};
 
-/// Display P3 (ArgyllCMS's reference profile, public domain; `component/icc/README.md`): what
-/// `p3` converts to and embeds.
+/// Display P3 (ArgyllCMS's reference profile, public domain; see `component/icc/README.md`):
+/// what `p3` converts to and embeds.
 const DISPLAY_P3: &[u8] = include_bytes!("../icc/DisplayP3.icm");
 
 /// Largest embedded profile read (real CMYK profiles reach 2 MB); a larger one is ignored, as
@@ -63,6 +64,7 @@ impl Declared {
     }
 
     /// The RGB profile, unless it is sRGB (or close enough that no 8-bit value would change).
+    /// A grey profile is not applied: grey pixels are taken as sRGB grey.
     fn rgb(&self) -> Option<&Icc> {
         self.profile
             .as_ref()
@@ -70,10 +72,15 @@ impl Declared {
     }
 }
 
-/// The profile for H.273 code points (PNG's cICP chunk); `None` for sRGB itself and for what
-/// has no curve or primaries to convert from (HDR transfers among them, left as they are).
+/// The profile for H.273 code points (PNG's cICP chunk); `None` for sRGB itself, for HDR
+/// transfers and for what has no curve or primaries to convert from (left as they are).
 pub fn from_cicp(primaries: u8, transfer: u8) -> Option<Icc> {
     use moxcms::{CicpColorPrimaries, CicpProfile, MatrixCoefficients, TransferCharacteristics};
+    // PQ (16), SMPTE ST 428 (17) and HLG (18) are HDR: their values are not display-referred
+    // SDR colour, and converting them as such would darken them beyond use.
+    if matches!(transfer, 16..=18) {
+        return None;
+    }
     let cicp = CicpProfile {
         color_primaries: CicpColorPrimaries::try_from(primaries).ok()?,
         transfer_characteristics: TransferCharacteristics::try_from(transfer).ok()?,
@@ -88,17 +95,36 @@ pub fn from_cicp(primaries: u8, transfer: u8) -> Option<Icc> {
 }
 
 /// The profile for PNG's gAMA and cHRM chunks: `gamma` is the file's (1/2.2 for a 2.2 curve),
-/// the chromaticities are white, red, green and blue, as (x, y).
-pub fn from_gamma_and_chromaticities(gamma: f32, xy: [(f32, f32); 4]) -> Icc {
-    use moxcms::{Chromaticity, ColorPrimaries};
+/// the chromaticities are white, red, green and blue, as (x, y). `None` for values no display
+/// could have (outside (0, 1], or primaries on one line), which are then taken as sRGB.
+pub fn from_gamma_and_chromaticities(gamma: f32, xy: [(f32, f32); 4]) -> Option<Icc> {
+    use moxcms::{Chromaticity, ColorPrimaries, LocalizableString, ProfileText};
+    let in_range = |v: f32| v.is_finite() && v > 0.0 && v <= 1.0;
+    if !(in_range(gamma) && xy.iter().all(|&(x, y)| in_range(x) && in_range(y))) {
+        return None;
+    }
+    let [_, (rx, ry), (gx, gy), (bx, by)] = xy;
+    // Twice the area of the primaries' triangle: zero when they are on one line.
+    let area = (gx - rx) * (by - ry) - (bx - rx) * (gy - ry);
+    if area.abs() < 1e-4 {
+        return None;
+    }
     let [white, red, green, blue] = xy.map(|(x, y)| Chromaticity::new(x, y));
     let mut profile = Icc::new_srgb();
     profile.update_rgb_colorimetry(white.to_xyyb(), ColorPrimaries { red, green, blue });
-    let curve = moxcms::curve_from_gamma(if gamma > 0.0 { 1.0 / gamma } else { 2.2 });
+    let curve = moxcms::curve_from_gamma(1.0 / gamma);
     profile.red_trc = Some(curve.clone());
     profile.green_trc = Some(curve.clone());
     profile.blue_trc = Some(curve);
-    profile
+    profile.media_white_point = None;
+    // Not sRGB any more, whatever the profile it was built from said.
+    profile.description = Some(ProfileText::Localizable(vec![LocalizableString::new(
+        "en".to_string(),
+        "US".to_string(),
+        "PNG cHRM and gAMA".to_string(),
+    )]));
+    profile.copyright = None;
+    Some(profile)
 }
 
 /// A conversion of 8-bit (and 16-bit) pixels between two profiles.
@@ -106,22 +132,48 @@ struct Conversion {
     from: Icc,
     to: Icc,
     rgb8: Arc<dyn TransformExecutor<u8> + Send + Sync>,
-    rgba8: Arc<dyn TransformExecutor<u8> + Send + Sync>,
+    /// Made on first use: most images have no alpha, and a transform takes a fraction of a
+    /// millisecond to build in wasm.
+    rgba8: OnceCell<Option<Arc<dyn TransformExecutor<u8> + Send + Sync>>>,
 }
 
 impl Conversion {
     fn new(from: &Icc, to: &Icc) -> Option<Conversion> {
-        let make = |layout| {
-            from.create_transform_8bit(layout, to, layout, options())
-                .ok()
-        };
         Some(Conversion {
-            rgb8: make(Layout::Rgb)?,
-            rgba8: make(Layout::Rgba)?,
+            rgb8: transform_8bit(from, Layout::Rgb, to, Layout::Rgb, options())?,
+            rgba8: OnceCell::new(),
             from: from.clone(),
             to: to.clone(),
         })
     }
+
+    fn rgba8(&self) -> Option<&Arc<dyn TransformExecutor<u8> + Send + Sync>> {
+        self.rgba8
+            .get_or_init(|| {
+                transform_8bit(&self.from, Layout::Rgba, &self.to, Layout::Rgba, options())
+            })
+            .as_ref()
+    }
+}
+
+/// An 8-bit transform with the intent of `options`, or, where the profile has no table for
+/// it (ICC makes only one intent mandatory), relative colorimetric.
+fn transform_8bit(
+    from: &Icc,
+    from_layout: Layout,
+    to: &Icc,
+    to_layout: Layout,
+    options: TransformOptions,
+) -> Option<Arc<dyn TransformExecutor<u8> + Send + Sync>> {
+    from.create_transform_8bit(from_layout, to, to_layout, options)
+        .or_else(|_| {
+            let relative = TransformOptions {
+                rendering_intent: RenderingIntent::RelativeColorimetric,
+                ..options
+            };
+            from.create_transform_8bit(from_layout, to, to_layout, relative)
+        })
+        .ok()
 }
 
 fn options() -> TransformOptions {
@@ -139,7 +191,10 @@ pub struct Plan {
     rgb: Option<Conversion>,
     /// CMYK pixels (a CMYK JPEG with its profile) to convert to RGB.
     cmyk: Option<Arc<dyn TransformExecutor<u8> + Send + Sync>>,
-    /// The ICC profile the output carries.
+    /// The output's colour space when it is not sRGB (`p3`, or `keep` of a non-sRGB input):
+    /// the sRGB background is converted into it.
+    output: Option<Icc>,
+    /// The ICC profile the output carries: only ever the space its pixels are in.
     pub embed: Option<Vec<u8>>,
 }
 
@@ -147,48 +202,61 @@ impl Plan {
     /// The plan for an input declaring `declared`, written as `format`, with `mode`.
     pub fn new(declared: &Declared, mode: ColorProfile, format: OutputFormat) -> Result<Plan> {
         let srgb = Icc::new_srgb();
-        let p3 = || Icc::new_from_slice(DISPLAY_P3).ok();
-        let target = match mode {
-            ColorProfile::Srgb => Some(srgb.clone()),
-            ColorProfile::P3 => p3(),
-            ColorProfile::Keep => None,
-        };
-        let rgb = match (&target, mode) {
-            (Some(to), ColorProfile::Srgb) => {
-                declared.rgb().and_then(|from| Conversion::new(from, to))
+        let (rgb, output, embed) = match mode {
+            ColorProfile::Srgb => {
+                // A profile that cannot be applied leaves the pixels as they are, as a browser
+                // shows them.
+                let rgb = declared.rgb().and_then(|from| Conversion::new(from, &srgb));
+                (rgb, None, None)
             }
-            (Some(to), _) => Conversion::new(declared.rgb().unwrap_or(&srgb), to),
-            (None, _) => None,
+            ColorProfile::P3 => {
+                let p3 = Icc::new_from_slice(DISPLAY_P3).map_err(cms_error)?;
+                // An input profile that cannot be applied is taken as sRGB, so the pixels are
+                // always what the embedded profile says.
+                let rgb = declared
+                    .rgb()
+                    .and_then(|from| Conversion::new(from, &p3))
+                    .or_else(|| Conversion::new(&srgb, &p3));
+                (rgb, Some(p3), Some(DISPLAY_P3.to_vec()))
+            }
+            ColorProfile::Keep => {
+                // CMYK pixels become sRGB (an RGB output cannot keep a CMYK profile); an
+                // RGB profile is kept only with its bytes.
+                let kept = declared
+                    .rgb()
+                    .filter(|_| !declared.is_cmyk())
+                    .zip(declared.icc.clone());
+                match kept {
+                    Some((profile, icc)) => (None, Some(profile.clone()), Some(icc)),
+                    None => (None, None, None),
+                }
+            }
         };
-        // CMYK becomes RGB whatever the mode: `keep` can only keep an RGB profile.
         let cmyk = declared
             .profile
             .as_ref()
             .filter(|_| declared.is_cmyk())
             .and_then(|from| {
-                let to = target.as_ref().unwrap_or(&srgb);
-                from.create_transform_8bit(Layout::Rgba, to, Layout::Rgb, cmyk_options())
-                    .or_else(|_| {
-                        // A CMYK profile need not have every intent's table.
-                        from.create_transform_8bit(Layout::Rgba, to, Layout::Rgb, options())
-                    })
-                    .ok()
+                let to = output.as_ref().unwrap_or(&srgb);
+                transform_8bit(from, Layout::Rgba, to, Layout::Rgb, cmyk_options())
             });
-        let embed = match mode {
-            ColorProfile::Srgb => None,
-            ColorProfile::P3 => Some(DISPLAY_P3.to_vec()),
-            ColorProfile::Keep if declared.is_cmyk() => None,
-            ColorProfile::Keep => declared.rgb().and(declared.icc.clone()),
-        };
         // The AVIF encoder (ravif) writes the sRGB code points and nothing else: no ICC
         // profile, no other primaries.
         if format == OutputFormat::Avif && embed.is_some() {
             return Err(Error::invalid(
                 OptionName::ColorProfile,
-                format!("{mode}: AVIF output carries no colour profile here; ask for srgb"),
+                format!(
+                    "{mode}: AVIF output carries no colour profile here; ask for {}",
+                    ColorProfile::Srgb
+                ),
             ));
         }
-        Ok(Plan { rgb, cmyk, embed })
+        Ok(Plan {
+            rgb,
+            cmyk,
+            output,
+            embed,
+        })
     }
 
     /// Converts 8-bit RGB or RGBA pixels (alpha kept) in place.
@@ -196,7 +264,12 @@ impl Plan {
         let Some(c) = &self.rgb else {
             return Ok(());
         };
-        let transform = if alpha { &c.rgba8 } else { &c.rgb8 };
+        let transform = if alpha {
+            c.rgba8()
+                .ok_or_else(|| Error::DecodeFailed("colour conversion: no RGBA transform".into()))?
+        } else {
+            &c.rgb8
+        };
         let mut out = vec![0; data.len()];
         transform.transform(data, &mut out).map_err(cms_error)?;
         *data = out;
@@ -205,6 +278,7 @@ impl Plan {
 
     /// Converts 16-bit RGB or RGBA pixels, then reduces them to 8 bits: a wide-gamut 16-bit
     /// input keeps its precision through the conversion. `None` when there is nothing to do.
+    /// A few thousand pixels at a time, so the only full-size buffer is the 8-bit result.
     pub fn convert_rgb16(&self, data: &[u16], alpha: bool) -> Result<Option<Vec<u8>>> {
         let Some(c) = &self.rgb else {
             return Ok(None);
@@ -214,13 +288,18 @@ impl Plan {
             .from
             .create_transform_16bit(layout, &c.to, layout, options())
             .map_err(cms_error)?;
-        let mut out = vec![0; data.len()];
-        transform.transform(data, &mut out).map_err(cms_error)?;
-        Ok(Some(
-            out.iter()
-                .map(|&v| ((u32::from(v) * 255 + 32_767) / 65_535) as u8)
-                .collect(),
-        ))
+        let step = 4096 * if alpha { 4 } else { 3 };
+        let mut wide = vec![0; step.min(data.len())];
+        let mut out = Vec::with_capacity(data.len());
+        for chunk in data.chunks(step) {
+            let wide = wide.get_mut(..chunk.len()).unwrap_or_default();
+            transform.transform(chunk, wide).map_err(cms_error)?;
+            out.extend(
+                wide.iter()
+                    .map(|&v| ((u32::from(v) * 255 + 32_767) / 65_535) as u8),
+            );
+        }
+        Ok(Some(out))
     }
 
     /// CMYK pixels (ink amounts, 255 = full) as RGB through the input's profile; `None` when
@@ -241,15 +320,19 @@ impl Plan {
 
     /// `color` (an sRGB background, padding or flattening) in the output's colour space.
     pub fn background(&self, color: Color) -> Color {
-        let Some(c) = &self.rgb else {
+        let Some(output) = &self.output else {
             return color;
         };
-        // The background is sRGB whatever the input declared.
-        let from_srgb = Icc::new_srgb()
-            .create_transform_8bit(Layout::Rgb, &c.to, Layout::Rgb, options())
-            .ok();
         let mut out = [0; 3];
-        match from_srgb.map(|t| t.transform(&[color.r, color.g, color.b], &mut out)) {
+        let converted = transform_8bit(
+            &Icc::new_srgb(),
+            Layout::Rgb,
+            output,
+            Layout::Rgb,
+            options(),
+        )
+        .map(|t| t.transform(&[color.r, color.g, color.b], &mut out));
+        match converted {
             Some(Ok(())) => {
                 let [r, g, b] = out;
                 Color {
@@ -278,8 +361,9 @@ fn cms_error(e: moxcms::CmsError) -> Error {
 }
 
 /// Whether `p` is sRGB in all but name: an RGB matrix-shaper profile (no tables) whose
-/// colorants are sRGB's and whose curves stay within half a level of sRGB's. Most cameras and
-/// editors embed such a profile; converting through it would only cost time.
+/// colorants are sRGB's and whose curves, encoded back with sRGB's, move no 8-bit value by
+/// half a level. Most cameras and editors embed such a profile; converting through it would
+/// only cost time.
 fn is_srgb(p: &Icc) -> bool {
     let srgb = Icc::new_srgb();
     let has_tables = p.lut_a_to_b_perceptual.is_some()

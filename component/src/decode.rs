@@ -308,10 +308,8 @@ fn png_declared(bytes: &[u8]) -> Declared {
             let xy =
                 |(x, y): (png::ScaledFloat, png::ScaledFloat)| (x.into_value(), y.into_value());
             let chromaticities = [xy(c.white), xy(c.red), xy(c.green), xy(c.blue)];
-            Declared::from_profile(crate::color::from_gamma_and_chromaticities(
-                gamma.into_value(),
-                chromaticities,
-            ))
+            crate::color::from_gamma_and_chromaticities(gamma.into_value(), chromaticities)
+                .map_or_else(Declared::default, Declared::from_profile)
         }
         _ => Declared::default(),
     }

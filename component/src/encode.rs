@@ -177,22 +177,28 @@ fn webp_with_icc(webp: &[u8], icc: &[u8], raster: &Raster) -> Result<Vec<u8>> {
         .filter(|_| webp.starts_with(b"RIFF") && webp.get(8..12) == Some(b"WEBP"))
         .ok_or_else(malformed)?;
     const ICC_FLAG: u8 = 0x20;
-    const ALPHA_FLAG: u8 = 0x10;
     let mut out = Vec::with_capacity(webp.len() + icc.len() + 40);
     out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
     let rest = if chunks.starts_with(b"VP8X") {
-        // Tag, length 10, flags, 3 reserved bytes, canvas width and height (24 bits each).
-        let (header, rest) = chunks.split_at_checked(18).ok_or_else(malformed)?;
+        // Tag, length (10), flags, 3 reserved bytes, canvas width and height (24 bits each).
+        let length = chunks
+            .get(4..8)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(malformed)?;
+        let end = usize::try_from(length).map_err(|_| malformed())? + 8;
+        let (header, rest) = chunks.split_at_checked(end).ok_or_else(malformed)?;
         out.extend_from_slice(header);
         if let Some(flags) = out.get_mut(20) {
             *flags |= ICC_FLAG;
         }
         rest
     } else {
-        let flags = ICC_FLAG | if raster.alpha { ALPHA_FLAG } else { 0 };
+        // A simple file has no alpha chunk (libwebp writes VP8X when there is alpha to keep),
+        // so the only flag is the profile's.
         out.extend_from_slice(b"VP8X");
         out.extend_from_slice(&10u32.to_le_bytes());
-        out.extend_from_slice(&[flags, 0, 0, 0]);
+        out.extend_from_slice(&[ICC_FLAG, 0, 0, 0]);
         for side in [raster.width, raster.height] {
             let minus_one = side.saturating_sub(1).to_le_bytes();
             out.extend_from_slice(minus_one.get(..3).ok_or_else(malformed)?);

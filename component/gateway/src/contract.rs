@@ -52,7 +52,9 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
                 let why = format!("must be a string, number or boolean, got {value}");
                 return Err(match OptionName::parse(name) {
                     Ok(option) => Failure::invalid_option(option.as_str(), option.refusal(&why)),
-                    Err(_) => Failure::invalid_option(name, format!("option {name}: {why}")),
+                    Err(_) => {
+                        Failure::invalid_option(name, format!("invalid option {name}: {why}"))
+                    }
                 });
             }
         };

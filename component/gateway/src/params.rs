@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use imgpipe_names::{Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat};
+use imgpipe_names::{
+    Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat, UnknownName,
+};
 
 /// The query's name for the output format (a parameter of `process-with-format`, not an option).
 pub const FORMAT: &str = "format";
@@ -67,7 +69,7 @@ impl Params {
 
     /// Sets option `name` (a WIT name or its alias) from its text form.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), BadParam> {
-        if name == FORMAT {
+        if name.eq_ignore_ascii_case(FORMAT) {
             self.format = Some(format(value).map_err(|why| BadParam {
                 name: FORMAT.to_string(),
                 message: format!("invalid option {FORMAT}: {why}"),
@@ -116,7 +118,7 @@ impl Params {
 fn known() -> String {
     let mut names = vec![FORMAT.to_string()];
     for &option in OptionName::ALL {
-        if option.range() != Some((1, u64::MAX)) {
+        if !option.is_operator_limit() {
             names.push(match option.alias() {
                 Some(alias) => format!("{option} ({alias})"),
                 None => option.to_string(),
@@ -130,10 +132,13 @@ fn format(value: &str) -> Result<Format, String> {
     if value.eq_ignore_ascii_case(AUTO) {
         return Ok(Format::Auto);
     }
-    value
-        .parse()
-        .map(Format::Fixed)
-        .map_err(|e| format!("{e} or {AUTO}"))
+    value.parse().map(Format::Fixed).map_err(|e: UnknownName| {
+        format!(
+            "must be one of {}, or {AUTO}; got {:?}",
+            e.expected.join(", "),
+            e.got
+        )
+    })
 }
 
 fn name_of<T: Name>(value: &str) -> Result<T, String> {

@@ -6,7 +6,7 @@ use wasip2::http::types::{IncomingRequest, ResponseOutparam};
 use wstd::http::server::Responder;
 use wstd::http::{Body, BodyExt, Method, Request, Response};
 
-use imgpipe_names::{ErrorKind, HttpProblem, OutputFormat};
+use imgpipe_names::{ColorProfile, ErrorKind, HttpProblem, OutputFormat};
 
 use crate::accept::negotiate;
 use crate::contract;
@@ -116,7 +116,13 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
 
     let auto = params.format == Some(Format::Auto);
     let format = match params.format.unwrap_or(Format::Fixed(OutputFormat::Jpeg)) {
-        Format::Auto => negotiate(accept.as_deref()),
+        // AVIF carries no colour profile: left out when the request asks for one.
+        Format::Auto => negotiate(
+            accept.as_deref(),
+            params
+                .color_profile
+                .is_none_or(|mode| mode == ColorProfile::Srgb),
+        ),
         Format::Fixed(chosen) => chosen,
     };
     let started = Instant::now();
@@ -283,7 +289,7 @@ fn options(p: &Params) -> wit::Options {
 /// The upload page, its menus filled with every format, fit, filter and colour-profile mode
 /// the processor has.
 fn page() -> String {
-    use imgpipe_names::{ColorProfile, Filter, Fit, Name};
+    use imgpipe_names::{Filter, Fit, Name};
     fn options<T: Name>(first: Option<&str>) -> String {
         first
             .into_iter()

@@ -75,6 +75,12 @@ impl OptionName {
         crate::Name::aliases(self).first().copied()
     }
 
+    /// Whether the option is a limit the operator of a service sets (the input limits), not
+    /// something a request should choose.
+    pub fn is_operator_limit(self) -> bool {
+        matches!(self, OptionName::MaxInputPixels | OptionName::MaxInputBytes)
+    }
+
     /// The range a numeric option takes, `(lowest, highest)`; `None` for the others.
     pub fn range(self) -> Option<(u64, u64)> {
         match self {

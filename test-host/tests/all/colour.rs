@@ -141,6 +141,56 @@ fn keep_and_p3_carry_their_profile() {
 }
 
 #[test]
+fn lossy_webp_with_alpha_carries_the_profile_too() {
+    // libwebp writes an extended (VP8X) file for alpha: the profile joins it there.
+    let out = process_ok(
+        &fixture("sharp/5_webp_a.webp"),
+        &small(Some(ColorProfile::P3)),
+        OutputFormat::Webp,
+    );
+    assert_eq!(embedded_profile(&out.image).as_deref(), Some(DISPLAY_P3));
+    let decoded = image::load_from_memory(&out.image).unwrap();
+    assert!(decoded.color().has_alpha());
+    assert_eq!(decoded.width(), 128);
+}
+
+#[test]
+fn the_background_is_converted_into_the_output_s_space() {
+    // A 256x192 picture contained in a 128x128 box: the top rows are padding, sRGB red asked.
+    let red = imgpipe::wit::Color {
+        r: 255,
+        g: 0,
+        b: 0,
+        a: 255,
+    };
+    let padded = |name: &str, color_profile| {
+        let options = Options {
+            max_width: Some(128),
+            max_height: Some(128),
+            fit: Some(imgpipe::wit::Fit::Contain),
+            background: Some(red),
+            color_profile,
+            ..Options::default()
+        };
+        let out = decode(&process_ok(&fixture(name), &options, OutputFormat::Png).image);
+        out.get_pixel(64, 0).0
+    };
+    assert_eq!(padded("colour/srgb.png", None), [255, 0, 0]);
+    // sRGB red is inside P3 and Adobe RGB: less than full red there.
+    for (name, mode) in [
+        ("colour/srgb.png", ColorProfile::P3),
+        ("colour/adobe-rgb.jpg", ColorProfile::Keep),
+    ] {
+        let [r, g, b] = padded(name, Some(mode));
+        assert!(
+            r < 245 && g < 80 && b < 60,
+            "{name} {mode:?}: {:?}",
+            [r, g, b]
+        );
+    }
+}
+
+#[test]
 fn p3_output_holds_the_same_colours_in_p3_values() {
     // sRGB content in P3 values: a saturated sRGB red is a less saturated P3 red, and read
     // back through the P3 profile (by the component itself, from its own output) it is the

@@ -119,18 +119,14 @@ fn every_input_format_decodes_and_matches_a_native_decode() {
         if known_size != (0, 0) {
             assert_eq!((info.width, info.height), known_size, "{name}");
         }
-        // Lossless PNG at the stored size: pixels must match a native decode (first frame).
-        // Native decoders manage no colour, so the pixels are kept as stored (`keep`); a CMYK
-        // JPEG is converted through its profile whatever the option (tests in `colour`).
+        // Lossless PNG at the stored size, default options: pixels must match a native decode
+        // (first frame). These inputs are sRGB, so colour management leaves them as stored; a
+        // CMYK JPEG goes through its profile, which native decoders ignore (see `colour`).
         if name == "CMYK JPEG" {
             continue;
         }
-        let keep = Options {
-            color_profile: Some(imgpipe::wit::ColorProfile::Keep),
-            ..Options::default()
-        };
         let out = p
-            .process(&bytes, &keep, Some(OutputFormat::Png))
+            .process(&bytes, &Options::default(), Some(OutputFormat::Png))
             .unwrap()
             .unwrap_or_else(|e| panic!("{name}: {}", imgpipe::describe(&e)));
         assert_eq!((out.width, out.height), (info.width, info.height), "{name}");

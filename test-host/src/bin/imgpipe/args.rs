@@ -8,7 +8,7 @@ use imgpipe::names::{Color, ColorProfile, Filter, Fit, Name};
 use imgpipe_component::Options;
 
 /// A clap value parser for one of the names sets: `--help` lists its values, and it takes
-/// their aliases (`jpg`) and any ASCII case.
+/// their aliases (`jpg`).
 pub fn names<T: Name + Send + Sync>() -> impl TypedValueParser<Value = T> {
     let values = T::ALL
         .iter()
