@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::time::Instant;
 
-use crate::error::{ErrorKind, LimitKind};
+use crate::error::ErrorKind;
 use crate::stats::Stats;
 use crate::{options, pipeline};
 
@@ -88,67 +88,8 @@ fn run(
         .map_err(to_wit_error)
 }
 
-imgpipe_names::mirror_enum!(
-    options::OutputFormat,
-    wit::OutputFormat {
-        Jpeg,
-        Png,
-        Webp,
-        WebpLossless,
-        Avif
-    }
-);
-imgpipe_names::mirror_enum!(
-    crate::InputFormat,
-    wit::InputFormat {
-        Jpeg,
-        Png,
-        Webp,
-        Gif,
-        Bmp,
-        Tiff
-    }
-);
-imgpipe_names::mirror_enum!(
-    options::Fit,
-    wit::Fit {
-        Inside,
-        Cover,
-        Contain,
-        Fill
-    }
-);
-imgpipe_names::mirror_enum!(
-    options::Filter,
-    wit::Filter {
-        Lanczos3,
-        Nearest,
-        Bilinear,
-        CatmullRom,
-        Mitchell
-    }
-);
-imgpipe_names::mirror_enum!(
-    ErrorKind,
-    wit::ErrorKind {
-        EmptyInput,
-        UnsupportedFormat,
-        DecodeFailed,
-        TooLarge,
-        InvalidOption,
-        EncodeFailed
-    }
-);
-imgpipe_names::mirror_enum!(
-    LimitKind,
-    wit::LimitKind {
-        Bytes,
-        Pixels,
-        Dimensions
-    }
-);
-
-imgpipe_names::mirror_enum!(options::ColorProfile, wit::ColorProfile { Srgb, Keep, P3 });
+// Conversions between the generated enums and the names crate's (the pipeline's own).
+imgpipe_names::mirror_wit_enums!(wit);
 
 fn from_wit_options(o: wit::Options) -> options::Options {
     options::Options {
@@ -169,6 +110,7 @@ fn from_wit_options(o: wit::Options) -> options::Options {
         max_input_bytes: o.max_input_bytes,
         fast_shrink_on_load: o.fast_shrink_on_load,
         color_profile: o.color_profile.map(Into::into),
+        keep_metadata: o.keep_metadata,
     }
 }
 

@@ -7,6 +7,7 @@ use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, Imag
 
 use crate::color::{Declared, Plan};
 use crate::error::{Error, Result};
+use crate::metadata::Metadata;
 use crate::raster::Raster;
 
 pub use imgpipe_names::InputFormat;
@@ -174,6 +175,22 @@ impl<'a> Source<'a> {
     /// The colour space the input declares.
     pub fn declared(&self) -> &Declared {
         &self.declared
+    }
+
+    /// The input's EXIF and XMP, from its header (read only when the output keeps them).
+    pub fn metadata(&mut self) -> Metadata {
+        let (exif, xmp) = match &mut self.decoder {
+            Decoder::Jpeg(d) => (
+                d.exif_data().map(<[u8]>::to_vec),
+                d.xmp_data().map(<[u8]>::to_vec),
+            ),
+            // Unreadable metadata is no metadata: the pixels are what was asked for.
+            Decoder::Other(d) => (
+                d.exif_metadata().ok().flatten(),
+                d.xmp_metadata().ok().flatten(),
+            ),
+        };
+        Metadata::new(exif, xmp)
     }
 
     /// Decodes the pixels. `at_least` asks for a reduced decode that is still at least that

@@ -1,8 +1,9 @@
 //! Output: JPEG (jpeg-encoder), PNG (png via image), WebP lossy (libwebp) and lossless
-//! (image-webp), AVIF (ravif/rav1e). Every encoder gets 8-bit RGB or RGBA; the only metadata
-//! written is the colour profile the colour plan asks for.
+//! (image-webp), AVIF (ravif/rav1e). Every encoder gets 8-bit RGB or RGBA, and writes the
+//! metadata it is given (a colour profile, EXIF, XMP) and nothing else.
 
 use crate::error::{Error, Result};
+use crate::metadata::{self, EXIF_HEADER, Embedded, XMP_HEADER};
 use crate::options::OutputFormat;
 use crate::raster::Raster;
 
@@ -11,26 +12,27 @@ use crate::raster::Raster;
 #[cfg(feature = "avif")]
 const AVIF_SPEED: u8 = 6;
 
-/// Encodes `raster` as `format`, carrying the ICC profile `icc` when given. JPEG input must
-/// already be flattened (no alpha).
+/// Encodes `raster` as `format`, carrying `extra`. JPEG input must already be flattened (no
+/// alpha).
 pub fn encode(
     raster: &Raster,
     format: OutputFormat,
     quality: u8,
-    icc: Option<&[u8]>,
+    extra: Embedded<'_>,
 ) -> Result<Vec<u8>> {
     match format {
-        OutputFormat::Jpeg => jpeg(raster, quality, icc),
-        OutputFormat::Png => png(raster, icc),
+        OutputFormat::Jpeg => jpeg(raster, quality, extra),
+        OutputFormat::Png => png(raster, extra),
         OutputFormat::Webp => {
             let webp = webp_lossy(raster, quality)?;
-            match icc {
-                Some(icc) => webp_with_icc(&webp, icc, raster),
-                None => Ok(webp),
+            if extra.icc.is_none() && extra.exif.is_none() && extra.xmp.is_none() {
+                Ok(webp)
+            } else {
+                metadata::webp_with(&webp, extra, raster.width, raster.height)
             }
         }
-        OutputFormat::WebpLossless => webp_lossless(raster, icc),
-        // ravif writes no colour profile; the colour plan asks for none with AVIF.
+        OutputFormat::WebpLossless => webp_lossless(raster, extra),
+        // ravif writes no metadata; the colour plan asks for no profile with AVIF.
         OutputFormat::Avif => avif(raster, quality),
     }
 }
@@ -45,7 +47,7 @@ fn check_dimensions(raster: &Raster, format: OutputFormat) -> Result<()> {
     Ok(())
 }
 
-fn jpeg(raster: &Raster, quality: u8, icc: Option<&[u8]>) -> Result<Vec<u8>> {
+fn jpeg(raster: &Raster, quality: u8, extra: Embedded<'_>) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::Jpeg)?;
     let (w, h) = (
         u16::try_from(raster.width).unwrap_or(u16::MAX),
@@ -62,10 +64,17 @@ fn jpeg(raster: &Raster, quality: u8, icc: Option<&[u8]>) -> Result<Vec<u8>> {
     // save ~5%, but jpeg-encoder 0.7's are misread by zune-jpeg 0.5 (the image crate's decoder),
     // so a Rust consumer of our output would see garbage: interoperability first.
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
-    if let Some(icc) = icc {
+    if let Some(icc) = extra.icc {
         encoder
             .add_icc_profile(icc)
             .map_err(|e| Error::encode(OutputFormat::Jpeg, e))?;
+    }
+    // One APP1 segment each, up to 64 KiB: a larger EXIF or XMP (possible in PNG or WebP
+    // input) is left out rather than split in ways few readers join.
+    for (header, data) in [(EXIF_HEADER, extra.exif), (XMP_HEADER, extra.xmp)] {
+        if let Some(data) = data {
+            let _too_large = encoder.add_app_segment(1, [header, data].concat());
+        }
     }
     encoder
         .encode(&raster.data, w, h, color)
@@ -73,7 +82,7 @@ fn jpeg(raster: &Raster, quality: u8, icc: Option<&[u8]>) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn png(raster: &Raster, icc: Option<&[u8]>) -> Result<Vec<u8>> {
+fn png(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut out = Vec::new();
@@ -84,15 +93,24 @@ fn png(raster: &Raster, icc: Option<&[u8]>) -> Result<Vec<u8>> {
     };
     let mut encoder =
         PngEncoder::new_with_quality(&mut out, CompressionType::Default, FilterType::Adaptive);
-    if let Some(icc) = icc {
+    if let Some(icc) = extra.icc {
         encoder
             .set_icc_profile(icc.to_vec())
+            .map_err(|e| Error::encode(OutputFormat::Png, e))?;
+    }
+    if let Some(exif) = extra.exif {
+        encoder
+            .set_exif_metadata(exif.to_vec())
             .map_err(|e| Error::encode(OutputFormat::Png, e))?;
     }
     encoder
         .write_image(&raster.data, raster.width, raster.height, color)
         .map_err(|e| Error::encode(OutputFormat::Png, e))?;
-    Ok(out)
+    // The png crate writes no XMP: it goes in an iTXt chunk of its own.
+    match extra.xmp {
+        Some(xmp) => metadata::png_with_xmp(out, xmp),
+        None => Ok(out),
+    }
 }
 
 #[cfg(any(not(feature = "webp-lossy"), not(feature = "avif")))]
@@ -131,7 +149,7 @@ fn webp_lossy(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
     Ok(memory.to_vec())
 }
 
-fn webp_lossless(raster: &Raster, icc: Option<&[u8]>) -> Result<Vec<u8>> {
+fn webp_lossless(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::WebpLossless)?;
     let mut out = Vec::new();
     let color = if raster.alpha {
@@ -140,8 +158,14 @@ fn webp_lossless(raster: &Raster, icc: Option<&[u8]>) -> Result<Vec<u8>> {
         image_webp::ColorType::Rgb8
     };
     let mut encoder = image_webp::WebPEncoder::new(&mut out);
-    if let Some(icc) = icc {
+    if let Some(icc) = extra.icc {
         encoder.set_icc_profile(icc.to_vec());
+    }
+    if let Some(exif) = extra.exif {
+        encoder.set_exif_metadata(exif.to_vec());
+    }
+    if let Some(xmp) = extra.xmp {
+        encoder.set_xmp_metadata(xmp.to_vec());
     }
     encoder
         .encode(&raster.data, raster.width, raster.height, color)
@@ -165,61 +189,6 @@ fn avif(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
     encoded
         .map(|e| e.avif_file)
         .map_err(|e| Error::encode(OutputFormat::Avif, e))
-}
-
-/// `webp` (as libwebp wrote it: a simple VP8 file, or an extended one when it has alpha) with
-/// an ICCP chunk: the extended header (VP8X) gets the ICC flag, and the chunk follows it, as
-/// the container specification orders them.
-fn webp_with_icc(webp: &[u8], icc: &[u8], raster: &Raster) -> Result<Vec<u8>> {
-    let malformed = || Error::encode(OutputFormat::Webp, "libwebp wrote no RIFF container");
-    let chunks = webp
-        .get(12..)
-        .filter(|_| webp.starts_with(b"RIFF") && webp.get(8..12) == Some(b"WEBP"))
-        .ok_or_else(malformed)?;
-    const ICC_FLAG: u8 = 0x20;
-    let mut out = Vec::with_capacity(webp.len() + icc.len() + 40);
-    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
-    let rest = if chunks.starts_with(b"VP8X") {
-        // Tag, length (10), flags, 3 reserved bytes, canvas width and height (24 bits each).
-        let length = chunks
-            .get(4..8)
-            .and_then(|b| b.try_into().ok())
-            .map(u32::from_le_bytes)
-            .ok_or_else(malformed)?;
-        let end = usize::try_from(length).map_err(|_| malformed())? + 8;
-        let (header, rest) = chunks.split_at_checked(end).ok_or_else(malformed)?;
-        out.extend_from_slice(header);
-        if let Some(flags) = out.get_mut(20) {
-            *flags |= ICC_FLAG;
-        }
-        rest
-    } else {
-        // A simple file has no alpha chunk (libwebp writes VP8X when there is alpha to keep),
-        // so the only flag is the profile's.
-        out.extend_from_slice(b"VP8X");
-        out.extend_from_slice(&10u32.to_le_bytes());
-        out.extend_from_slice(&[ICC_FLAG, 0, 0, 0]);
-        for side in [raster.width, raster.height] {
-            let minus_one = side.saturating_sub(1).to_le_bytes();
-            out.extend_from_slice(minus_one.get(..3).ok_or_else(malformed)?);
-        }
-        chunks
-    };
-    let length = u32::try_from(icc.len())
-        .map_err(|_| Error::encode(OutputFormat::Webp, "ICC profile over 4 GiB"))?;
-    out.extend_from_slice(b"ICCP");
-    out.extend_from_slice(&length.to_le_bytes());
-    out.extend_from_slice(icc);
-    if icc.len() % 2 == 1 {
-        out.push(0);
-    }
-    out.extend_from_slice(rest);
-    let riff = u32::try_from(out.len() - 8)
-        .map_err(|_| Error::encode(OutputFormat::Webp, "file over 4 GiB"))?;
-    if let Some(size) = out.get_mut(4..8) {
-        size.copy_from_slice(&riff.to_le_bytes());
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -248,7 +217,7 @@ mod tests {
     #[test]
     fn jpeg_round_trips() {
         let src = gradient(false);
-        let out = encode(&src, OutputFormat::Jpeg, 95, None).unwrap();
+        let out = encode(&src, OutputFormat::Jpeg, 95, Embedded::default()).unwrap();
         let mut d = jpeg_decoder::Decoder::new(&out[..]);
         let px = d.decode().unwrap();
         let max = px

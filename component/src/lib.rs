@@ -8,6 +8,7 @@ pub mod color;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod metadata;
 pub mod options;
 pub mod orient;
 pub mod pipeline;

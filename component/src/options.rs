@@ -23,6 +23,7 @@ pub struct Options {
     pub max_input_bytes: Option<u64>,
     pub fast_shrink_on_load: Option<bool>,
     pub color_profile: Option<ColorProfile>,
+    pub keep_metadata: Option<bool>,
 }
 
 /// Options checked and resolved to their defaults.
@@ -40,6 +41,7 @@ pub struct Resolved {
     pub max_input_bytes: u64,
     pub fast_shrink_on_load: bool,
     pub color_profile: ColorProfile,
+    pub keep_metadata: bool,
 }
 
 impl Options {
@@ -88,6 +90,7 @@ impl Options {
             max_input_bytes,
             fast_shrink_on_load: self.fast_shrink_on_load.unwrap_or(true),
             color_profile: self.color_profile.unwrap_or_default(),
+            keep_metadata: self.keep_metadata.unwrap_or(false),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::decode::{Info, Source};
 use crate::error::{Error, Result};
+use crate::metadata::{Embedded, Metadata};
 use crate::options::{Fit, Options, OutputFormat};
 use crate::raster::Raster;
 use crate::{color, encode, orient, resize};
@@ -26,7 +27,7 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     if found > opts.max_input_bytes {
         return Err(Error::too_many_bytes(found, opts.max_input_bytes));
     }
-    let source = Source::open(input, opts.max_input_pixels)?;
+    let mut source = Source::open(input, opts.max_input_pixels)?;
     let info = source.info();
 
     let orientation = if opts.auto_orient {
@@ -54,6 +55,15 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     };
 
     let colour = color::Plan::new(source.declared(), opts.color_profile, format)?;
+    let mut metadata = if opts.keep_metadata {
+        source.metadata()
+    } else {
+        Metadata::default()
+    };
+    if orientation != 1 {
+        // The pixels will be upright: an orientation kept with them would turn them again.
+        metadata.reset_orientation();
+    }
 
     let at_least = (opts.fast_shrink_on_load && stored.resamples(info.width, info.height))
         .then_some(stored.scaled);
@@ -78,7 +88,12 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     } else {
         raster.flatten([bg.r, bg.g, bg.b])
     };
-    let image = encode::encode(&raster, format, opts.quality, colour.embed.as_deref())?;
+    let extra = Embedded {
+        icc: colour.embed.as_deref(),
+        exif: metadata.exif.as_deref(),
+        xmp: metadata.xmp.as_deref(),
+    };
+    let image = encode::encode(&raster, format, opts.quality, extra)?;
     Ok(Processed {
         image,
         width: raster.width,

@@ -219,7 +219,7 @@ def _error(variant: Variant) -> ImgpipeError:
     payload = variant.payload
     if isinstance(payload, str):
         return cls(payload)
-    if variant.tag == "invalid-option":
+    if variant.tag == InvalidOption.case:
         return cls(payload.message, payload.name)
     return cls(payload.message, _plain(payload))
 

@@ -46,70 +46,7 @@ pub mod wit {
 }
 
 // The WIT's enums as wasmtime generates them, and the names crate's (which own the names).
-imgpipe_names::mirror_enum!(
-    imgpipe_names::OutputFormat,
-    wit::OutputFormat {
-        Jpeg,
-        Png,
-        Webp,
-        WebpLossless,
-        Avif
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::InputFormat,
-    wit::InputFormat {
-        Jpeg,
-        Png,
-        Webp,
-        Gif,
-        Bmp,
-        Tiff
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::Fit,
-    wit::Fit {
-        Inside,
-        Cover,
-        Contain,
-        Fill
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::Filter,
-    wit::Filter {
-        Lanczos3,
-        Nearest,
-        Bilinear,
-        CatmullRom,
-        Mitchell
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::ErrorKind,
-    wit::ErrorKind {
-        EmptyInput,
-        UnsupportedFormat,
-        DecodeFailed,
-        TooLarge,
-        InvalidOption,
-        EncodeFailed
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::LimitKind,
-    wit::LimitKind {
-        Bytes,
-        Pixels,
-        Dimensions
-    }
-);
-
-imgpipe_names::mirror_enum!(
-    imgpipe_names::ColorProfile,
-    wit::ColorProfile { Srgb, Keep, P3 }
-);
+imgpipe_names::mirror_wit_enums!(wit);
 
 impl From<imgpipe_names::Color> for wit::Color {
     fn from(c: imgpipe_names::Color) -> wit::Color {
@@ -138,6 +75,7 @@ impl From<&imgpipe_component::Options> for wit::Options {
             max_input_bytes: o.max_input_bytes,
             fast_shrink_on_load: o.fast_shrink_on_load,
             color_profile: o.color_profile.map(Into::into),
+            keep_metadata: o.keep_metadata,
         }
     }
 }
@@ -158,6 +96,7 @@ impl Default for wit::Options {
             max_input_bytes: None,
             fast_shrink_on_load: None,
             color_profile: None,
+            keep_metadata: None,
         }
     }
 }

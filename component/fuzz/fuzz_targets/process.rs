@@ -14,6 +14,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         max_height: Some(64),
         max_input_pixels: Some(4_000_000),
         color_profile: Some(color_profile),
+        // And a third keep their EXIF and XMP, written back into the PNG.
+        keep_metadata: Some(data.len() % 3 == 0),
         ..Default::default()
     };
     let _ = imgpipe_component::process(data, &options, imgpipe_component::OutputFormat::Png);

@@ -37,6 +37,7 @@ pub struct Params {
     pub allow_enlarge: Option<bool>,
     pub fast_shrink_on_load: Option<bool>,
     pub color_profile: Option<ColorProfile>,
+    pub keep_metadata: Option<bool>,
     /// Default JPEG, as the processor's `process`.
     pub format: Option<Format>,
 }
@@ -103,6 +104,7 @@ impl Params {
                 self.fast_shrink_on_load = Some(boolean(value).map_err(refuse)?);
             }
             OptionName::ColorProfile => self.color_profile = Some(name_of(value).map_err(refuse)?),
+            OptionName::KeepMetadata => self.keep_metadata = Some(boolean(value).map_err(refuse)?),
             // A client may not lift the service's limits (nor is there a reason to lower them).
             OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
                 return Err(refuse(
@@ -224,6 +226,7 @@ mod tests {
                 auto_orient: Some(false),
                 fast_shrink_on_load: None,
                 color_profile: None,
+                keep_metadata: None,
             }
         );
     }
@@ -231,7 +234,7 @@ mod tests {
     #[test]
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
-            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3",
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1",
         ))
         .unwrap();
         assert_eq!(
@@ -244,6 +247,7 @@ mod tests {
             (Some(true), Some(false), Some(false))
         );
         assert_eq!(p.color_profile, Some(ColorProfile::P3));
+        assert_eq!(p.keep_metadata, Some(true));
     }
 
     #[test]

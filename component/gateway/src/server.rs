@@ -228,40 +228,7 @@ fn failure(error: wit::Error) -> Failure {
     }
 }
 
-imgpipe_names::mirror_enum!(
-    OutputFormat,
-    wit::OutputFormat {
-        Jpeg,
-        Png,
-        Webp,
-        WebpLossless,
-        Avif
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::Fit,
-    wit::Fit {
-        Inside,
-        Cover,
-        Contain,
-        Fill
-    }
-);
-imgpipe_names::mirror_enum!(
-    imgpipe_names::Filter,
-    wit::Filter {
-        Lanczos3,
-        Nearest,
-        Bilinear,
-        CatmullRom,
-        Mitchell
-    }
-);
-
-imgpipe_names::mirror_enum!(
-    imgpipe_names::ColorProfile,
-    wit::ColorProfile { Srgb, Keep, P3 }
-);
+imgpipe_names::mirror_wit_enums!(wit);
 
 fn options(p: &Params) -> wit::Options {
     wit::Options {
@@ -283,6 +250,7 @@ fn options(p: &Params) -> wit::Options {
         max_input_bytes: None,
         fast_shrink_on_load: p.fast_shrink_on_load,
         color_profile: p.color_profile.map(Into::into),
+        keep_metadata: p.keep_metadata,
     }
 }
 

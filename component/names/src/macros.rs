@@ -78,3 +78,72 @@ macro_rules! mirror_enum {
         }
     };
 }
+
+/// Every `mirror_enum!` a binding layer needs, with each enum's variants listed here once:
+/// `imgpipe_names::mirror_wit_enums!(wit);` where `wit` is the module (or alias) holding the
+/// generated types of the WIT interface `types`.
+#[macro_export]
+macro_rules! mirror_wit_enums {
+    ($wit:ident) => {
+        $crate::mirror_enum!(
+            $crate::OutputFormat,
+            $wit::OutputFormat {
+                Jpeg,
+                Png,
+                Webp,
+                WebpLossless,
+                Avif
+            }
+        );
+        $crate::mirror_enum!(
+            $crate::InputFormat,
+            $wit::InputFormat {
+                Jpeg,
+                Png,
+                Webp,
+                Gif,
+                Bmp,
+                Tiff
+            }
+        );
+        $crate::mirror_enum!(
+            $crate::Fit,
+            $wit::Fit {
+                Inside,
+                Cover,
+                Contain,
+                Fill
+            }
+        );
+        $crate::mirror_enum!(
+            $crate::Filter,
+            $wit::Filter {
+                Lanczos3,
+                Nearest,
+                Bilinear,
+                CatmullRom,
+                Mitchell
+            }
+        );
+        $crate::mirror_enum!($crate::ColorProfile, $wit::ColorProfile { Srgb, Keep, P3 });
+        $crate::mirror_enum!(
+            $crate::LimitKind,
+            $wit::LimitKind {
+                Bytes,
+                Pixels,
+                Dimensions
+            }
+        );
+        $crate::mirror_enum!(
+            $crate::ErrorKind,
+            $wit::ErrorKind {
+                EmptyInput,
+                UnsupportedFormat,
+                DecodeFailed,
+                TooLarge,
+                InvalidOption,
+                EncodeFailed
+            }
+        );
+    };
+}

@@ -66,6 +66,7 @@ names! {
         MaxInputBytes = "max-input-bytes",
         FastShrinkOnLoad = "fast-shrink-on-load",
         ColorProfile = "color-profile" | "icc",
+        KeepMetadata = "keep-metadata" | "metadata",
     }
 }
 

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
+use imgpipe_names::HttpProblem;
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -31,10 +32,11 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The `reason` label: the answer's problem name where it has one of its own.
     pub fn name(self) -> &'static str {
         match self {
-            Refusal::Busy => "busy",
-            Refusal::Timeout => "timeout",
+            Refusal::Busy => HttpProblem::Busy.as_str(),
+            Refusal::Timeout => HttpProblem::Timeout.as_str(),
             Refusal::Memory => "memory",
             Refusal::Trap => "trap",
         }

@@ -12,6 +12,7 @@ mod hostile;
 mod http;
 mod limits;
 mod memory;
+mod metadata;
 mod orientation;
 mod pngsuite;
 mod polyglot;

@@ -57,6 +57,9 @@ pub struct ProcessArgs {
     /// Display P3.
     #[arg(long, value_parser = names::<ColorProfile>())]
     pub color_profile: Option<ColorProfile>,
+    /// Copy the input's EXIF (orientation reset once applied) and XMP into the output.
+    #[arg(long)]
+    pub keep_metadata: bool,
 }
 
 impl ProcessArgs {
@@ -75,6 +78,7 @@ impl ProcessArgs {
             max_input_bytes: self.max_input_bytes,
             fast_shrink_on_load: self.no_shrink_on_load.then_some(false),
             color_profile: self.color_profile,
+            keep_metadata: self.keep_metadata.then_some(true),
         }
     }
 }
