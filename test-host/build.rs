@@ -35,7 +35,10 @@ fn main() {
         ".cargo/config.toml",
         "scripts/wasm32-cc",
     ] {
-        println!("cargo:rerun-if-changed={}", root.join(path).display());
+        // Relative to this package's root: cargo hashes a workspace's units without their
+        // path, so two clones sharing a target directory share this script's record, and an
+        // absolute path would have one clone watch the other's sources.
+        println!("cargo:rerun-if-changed=../{path}");
     }
     println!("cargo:rerun-if-env-changed=IMGPIPE_SKIP_COMPONENT_BUILD");
 

@@ -111,6 +111,9 @@ fn from_wit_options(o: wit::Options) -> options::Options {
         fast_shrink_on_load: o.fast_shrink_on_load,
         color_profile: o.color_profile.map(Into::into),
         keep_metadata: o.keep_metadata,
+        rotate: o.rotate,
+        flip: o.flip,
+        flop: o.flop,
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Options {
     pub fast_shrink_on_load: Option<bool>,
     pub color_profile: Option<ColorProfile>,
     pub keep_metadata: Option<bool>,
+    pub rotate: Option<i32>,
+    pub flip: Option<bool>,
+    pub flop: Option<bool>,
 }
 
 /// Options checked and resolved to their defaults.
@@ -42,6 +45,10 @@ pub struct Resolved {
     pub fast_shrink_on_load: bool,
     pub color_profile: ColorProfile,
     pub keep_metadata: bool,
+    /// Clockwise quarter turns, 0-3.
+    pub quarter_turns: u8,
+    pub flip: bool,
+    pub flop: bool,
 }
 
 impl Options {
@@ -73,6 +80,15 @@ impl Options {
                 ),
             ));
         }
+        let rotate = self.rotate.unwrap_or(0);
+        if rotate % 90 != 0 {
+            return Err(Error::invalid(
+                OptionName::Rotate,
+                format!("must be a multiple of 90 degrees, got {rotate}"),
+            ));
+        }
+        // 0-3 whatever the sign or size: -90 is three quarter turns clockwise.
+        let quarter_turns = u8::try_from((rotate / 90).rem_euclid(4)).unwrap_or(0);
         let max_input_pixels = self.max_input_pixels.unwrap_or(DEFAULT_MAX_INPUT_PIXELS);
         check(OptionName::MaxInputPixels, max_input_pixels)?;
         let max_input_bytes = self.max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES);
@@ -91,6 +107,9 @@ impl Options {
             fast_shrink_on_load: self.fast_shrink_on_load.unwrap_or(true),
             color_profile: self.color_profile.unwrap_or_default(),
             keep_metadata: self.keep_metadata.unwrap_or(false),
+            quarter_turns,
+            flip: self.flip.unwrap_or(false),
+            flop: self.flop.unwrap_or(false),
         })
     }
 }

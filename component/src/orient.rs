@@ -6,6 +6,50 @@ use image::{DynamicImage, RgbImage, RgbaImage};
 use crate::error::{Error, Result};
 use crate::raster::Raster;
 
+/// The EXIF orientations 1-8 as matrices on (x, y), y pointing down: where a stored pixel's
+/// offset from the centre goes when the image is shown.
+const MATRICES: [[i8; 4]; 8] = [
+    [1, 0, 0, 1],   // 1: as stored
+    [-1, 0, 0, 1],  // 2: mirrored left-right
+    [-1, 0, 0, -1], // 3: turned 180°
+    [1, 0, 0, -1],  // 4: mirrored top-bottom
+    [0, 1, 1, 0],   // 5: transposed
+    [0, -1, 1, 0],  // 6: turned 90° clockwise
+    [0, -1, -1, 0], // 7: transversed
+    [0, 1, -1, 0],  // 8: turned 90° counter-clockwise
+];
+
+/// The orientation that shows an image stored with EXIF orientation `exif` mirrored top-bottom
+/// (`flip`), then left-right (`flop`), then turned `quarter_turns` times 90° clockwise: the
+/// caller's own orientation after the file's, as one of the eight, so that the pipeline
+/// applies both in one step on the resized raster.
+pub fn compose(exif: u8, flip: bool, flop: bool, quarter_turns: u8) -> u8 {
+    let matrix = |o: u8| {
+        MATRICES
+            .get(usize::from(o.clamp(1, 8)) - 1)
+            .copied()
+            .unwrap_or([1, 0, 0, 1])
+    };
+    let times = |[a, b, c, d]: [i8; 4], [e, f, g, h]: [i8; 4]| {
+        [a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h]
+    };
+    let mut m = matrix(exif);
+    if flip {
+        m = times(matrix(4), m);
+    }
+    if flop {
+        m = times(matrix(2), m);
+    }
+    for _ in 0..quarter_turns % 4 {
+        m = times(matrix(6), m);
+    }
+    MATRICES
+        .iter()
+        .zip(1u8..)
+        .find_map(|(candidate, o)| (*candidate == m).then_some(o))
+        .unwrap_or(1)
+}
+
 /// Whether orientation `o` (1-8) swaps width and height.
 pub fn transposes(o: u8) -> bool {
     (5..=8).contains(&o)
@@ -55,6 +99,51 @@ mod tests {
             height: 1,
             alpha: false,
             data: vec![255, 0, 0, 0, 255, 0],
+        }
+    }
+
+    #[test]
+    fn compositions_are_the_eight_orientations() {
+        // Turning an as-stored image: 6, 3, 8; a full turn is the identity.
+        assert_eq!(compose(1, false, false, 1), 6);
+        assert_eq!(compose(1, false, false, 2), 3);
+        assert_eq!(compose(1, false, false, 3), 8);
+        assert_eq!(compose(1, false, false, 4), 1);
+        // Mirroring: flop is 2, flip is 4, both are 3.
+        assert_eq!(compose(1, false, true, 0), 2);
+        assert_eq!(compose(1, true, false, 0), 4);
+        assert_eq!(compose(1, true, true, 0), 3);
+        // After the file's own: a quarter turn undoes 8.
+        assert_eq!(compose(8, false, false, 1), 1);
+        // Applying the composition equals applying the parts in order.
+        let once = |o| apply(red_green_blue(), o).unwrap();
+        for exif in 1..=8 {
+            for turns in 0..4 {
+                for (flip, flop) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let mut stepwise = once(exif);
+                    if flip {
+                        stepwise = apply(stepwise, 4).unwrap();
+                    }
+                    if flop {
+                        stepwise = apply(stepwise, 2).unwrap();
+                    }
+                    for _ in 0..turns {
+                        stepwise = apply(stepwise, 6).unwrap();
+                    }
+                    let combined = once(compose(exif, flip, flop, turns));
+                    assert_eq!(combined, stepwise, "{exif} {flip} {flop} {turns}");
+                }
+            }
+        }
+    }
+
+    /// 3x2, every pixel different.
+    fn red_green_blue() -> Raster {
+        Raster {
+            width: 3,
+            height: 2,
+            alpha: false,
+            data: (0..18).collect(),
         }
     }
 

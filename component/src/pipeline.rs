@@ -30,11 +30,13 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     let mut source = Source::open(input, opts.max_input_pixels)?;
     let info = source.info();
 
-    let orientation = if opts.auto_orient {
+    let exif_orientation = if opts.auto_orient {
         info.orientation
     } else {
         1
     };
+    // The file's orientation and the caller's, as one: applied in one step after resizing.
+    let orientation = orient::compose(exif_orientation, opts.flip, opts.flop, opts.quarter_turns);
     let transposed = orient::transposes(orientation);
     let (ow, oh) = if transposed {
         (info.height, info.width)
@@ -60,7 +62,7 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     } else {
         Metadata::default()
     };
-    if orientation != 1 {
+    if exif_orientation != 1 {
         // The pixels will be upright: an orientation kept with them would turn them again.
         metadata.reset_orientation();
     }

@@ -76,6 +76,9 @@ impl From<&imgpipe_component::Options> for wit::Options {
             fast_shrink_on_load: o.fast_shrink_on_load,
             color_profile: o.color_profile.map(Into::into),
             keep_metadata: o.keep_metadata,
+            rotate: o.rotate,
+            flip: o.flip,
+            flop: o.flop,
         }
     }
 }
@@ -97,6 +100,9 @@ impl Default for wit::Options {
             fast_shrink_on_load: None,
             color_profile: None,
             keep_metadata: None,
+            rotate: None,
+            flip: None,
+            flop: None,
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct Params {
     pub fast_shrink_on_load: Option<bool>,
     pub color_profile: Option<ColorProfile>,
     pub keep_metadata: Option<bool>,
+    pub rotate: Option<i32>,
+    pub flip: Option<bool>,
+    pub flop: Option<bool>,
     /// Default JPEG, as the processor's `process`.
     pub format: Option<Format>,
 }
@@ -105,6 +108,14 @@ impl Params {
             }
             OptionName::ColorProfile => self.color_profile = Some(name_of(value).map_err(refuse)?),
             OptionName::KeepMetadata => self.keep_metadata = Some(boolean(value).map_err(refuse)?),
+            OptionName::Rotate => {
+                let degrees: i32 = value
+                    .parse()
+                    .map_err(|_| refuse(format!("must be a whole number, got {value:?}")))?;
+                self.rotate = Some(degrees);
+            }
+            OptionName::Flip => self.flip = Some(boolean(value).map_err(refuse)?),
+            OptionName::Flop => self.flop = Some(boolean(value).map_err(refuse)?),
             // A client may not lift the service's limits (nor is there a reason to lower them).
             OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
                 return Err(refuse(
@@ -227,6 +238,9 @@ mod tests {
                 fast_shrink_on_load: None,
                 color_profile: None,
                 keep_metadata: None,
+                rotate: None,
+                flip: None,
+                flop: None,
             }
         );
     }
@@ -234,7 +248,7 @@ mod tests {
     #[test]
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
-            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1",
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0",
         ))
         .unwrap();
         assert_eq!(
@@ -248,6 +262,10 @@ mod tests {
         );
         assert_eq!(p.color_profile, Some(ColorProfile::P3));
         assert_eq!(p.keep_metadata, Some(true));
+        assert_eq!(
+            (p.rotate, p.flip, p.flop),
+            (Some(-90), Some(true), Some(false))
+        );
     }
 
     #[test]

@@ -101,13 +101,17 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
     });
     let accept = header("accept");
     let params = Params::from_query(request.uri().query())
-        .map_err(|e| Failure::invalid_option(&e.name, e.message))?;
+        .map_err(|e| Failure::invalid_option(&e.name, e.message));
     let limit = if is_json {
         MAX_JSON_BYTES
     } else {
         MAX_BODY_BYTES
     };
+    // The body is read (within the same limit) even when the query is already refused: a
+    // server that answers and closes while the client is still sending may have the
+    // connection reset under its answer, and the client would never see the 400.
     let body = read_body(request.into_body(), limit).await?;
+    let params = params?;
     let (image, params) = if is_json {
         contract::parse(&body, params)?
     } else {
@@ -251,6 +255,9 @@ fn options(p: &Params) -> wit::Options {
         fast_shrink_on_load: p.fast_shrink_on_load,
         color_profile: p.color_profile.map(Into::into),
         keep_metadata: p.keep_metadata,
+        rotate: p.rotate,
+        flip: p.flip,
+        flop: p.flop,
     }
 }
 

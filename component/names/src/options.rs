@@ -67,6 +67,9 @@ names! {
         FastShrinkOnLoad = "fast-shrink-on-load",
         ColorProfile = "color-profile" | "icc",
         KeepMetadata = "keep-metadata" | "metadata",
+        Rotate = "rotate",
+        Flip = "flip",
+        Flop = "flop",
     }
 }
 

@@ -122,3 +122,96 @@ fn a_wrong_orientation_would_be_caught() {
     let p = psnr(&without_digit(decode(&mirrored.image)), &first);
     assert!(p < 16.0, "mirrored image scored {p:.1} dB");
 }
+
+/// `rotate`, `flip` and `flop` on a lossless path are exact: each equals the `image` crate's
+/// own turn or mirror of the same pixels, in sharp's order (flip, flop, then rotate), and the
+/// box applies to the turned image.
+#[test]
+fn rotate_flip_and_flop_are_exact() {
+    let input = fixture("colour/srgb.png");
+    let original = image::load_from_memory(&input).unwrap();
+    let ours = |rotate: Option<i32>, flip: bool, flop: bool| {
+        let options = Options {
+            rotate,
+            flip: Some(flip),
+            flop: Some(flop),
+            ..Options::default()
+        };
+        decode(&process_ok(&input, &options, OutputFormat::Png).image)
+    };
+    let theirs = |image: image::DynamicImage| image.to_rgb8();
+    assert_eq!(ours(Some(90), false, false), theirs(original.rotate90()));
+    assert_eq!(ours(Some(180), false, false), theirs(original.rotate180()));
+    assert_eq!(ours(Some(270), false, false), theirs(original.rotate270()));
+    assert_eq!(ours(Some(-90), false, false), theirs(original.rotate270()));
+    assert_eq!(ours(Some(450), false, false), theirs(original.rotate90()));
+    assert_eq!(ours(None, true, false), theirs(original.flipv()));
+    assert_eq!(ours(None, false, true), theirs(original.fliph()));
+    // The order: the mirror first, then the turn (the other order gives another image).
+    let flipped_then_turned = theirs(original.flipv().rotate90());
+    assert_eq!(ours(Some(90), true, false), flipped_then_turned);
+    assert_ne!(flipped_then_turned, theirs(original.rotate90().flipv()));
+
+    // The box is the turned image's: 256x192 turned is 192x256, fitted into 96x96 is 72x96.
+    let options = Options {
+        rotate: Some(90),
+        ..size(96, 96)
+    };
+    let out = process_ok(&input, &options, OutputFormat::Png);
+    assert_eq!((out.width, out.height), (72, 96));
+}
+
+#[test]
+fn rotate_adds_to_the_exif_orientation() {
+    // Landscape_6 is stored turned; upright it equals Landscape_1. A further quarter turn of
+    // each must agree too.
+    let turned = Options {
+        rotate: Some(90),
+        ..size(200, 200)
+    };
+    let a = decode(
+        &process_ok(
+            &fixture("sharp/Landscape_6.jpg"),
+            &turned,
+            OutputFormat::Png,
+        )
+        .image,
+    );
+    let b = decode(
+        &process_ok(
+            &fixture("sharp/Landscape_1.jpg"),
+            &turned,
+            OutputFormat::Png,
+        )
+        .image,
+    );
+    assert_eq!(a.dimensions(), b.dimensions());
+    // Each shows its own number in the middle, which the turn puts in the middle too.
+    assert_psnr(
+        "landscape-6-turned",
+        &without_digit(a),
+        &without_digit(b),
+        20.0,
+    );
+}
+
+#[test]
+fn other_angles_are_refused() {
+    for rotate in [45, -30, 1] {
+        let options = Options {
+            rotate: Some(rotate),
+            ..Options::default()
+        };
+        match processor()
+            .process(
+                &fixture("colour/srgb.png"),
+                &options,
+                Some(OutputFormat::Png),
+            )
+            .unwrap()
+        {
+            Err(imgpipe::wit::Error::InvalidOption(o)) => assert_eq!(o.name, "rotate"),
+            other => panic!("{rotate}: {other:?}"),
+        }
+    }
+}

@@ -60,6 +60,16 @@ pub struct ProcessArgs {
     /// Copy the input's EXIF (orientation reset once applied) and XMP into the output.
     #[arg(long)]
     pub keep_metadata: bool,
+    /// Turn clockwise by this many degrees, a multiple of 90 (after EXIF orientation, flip and
+    /// flop; before resizing).
+    #[arg(long, allow_negative_numbers = true)]
+    pub rotate: Option<i32>,
+    /// Mirror top to bottom.
+    #[arg(long)]
+    pub flip: bool,
+    /// Mirror left to right.
+    #[arg(long)]
+    pub flop: bool,
 }
 
 impl ProcessArgs {
@@ -79,6 +89,9 @@ impl ProcessArgs {
             fast_shrink_on_load: self.no_shrink_on_load.then_some(false),
             color_profile: self.color_profile,
             keep_metadata: self.keep_metadata.then_some(true),
+            rotate: self.rotate,
+            flip: self.flip.then_some(true),
+            flop: self.flop.then_some(true),
         }
     }
 }
