@@ -71,7 +71,14 @@ fn stages(c: &mut Criterion) {
         ("encode avif q80", OutputFormat::Avif),
     ] {
         group.bench_function(name, |b| {
-            b.iter(|| encode::encode(black_box(&small), format, 80, Default::default()))
+            b.iter(|| {
+                encode::encode(
+                    black_box(&small),
+                    format,
+                    encode::Settings::quality(80),
+                    Default::default(),
+                )
+            })
         });
     }
     group.bench_function("process (whole W1)", |b| {

@@ -114,6 +114,8 @@ fn from_wit_options(o: wit::Options) -> options::Options {
         rotate: o.rotate,
         flip: o.flip,
         flop: o.flop,
+        progressive: o.progressive,
+        chroma_subsampling: o.chroma_subsampling.map(Into::into),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::metadata::{self, EXIF_HEADER, Embedded, XMP_HEADER};
-use crate::options::OutputFormat;
+use crate::options::{ChromaSubsampling, OutputFormat};
 use crate::raster::Raster;
 
 /// rav1e speed preset (1 slowest .. 10 fastest): 6 keeps AVIF encoding to a few hundred
@@ -12,16 +12,39 @@ use crate::raster::Raster;
 #[cfg(feature = "avif")]
 const AVIF_SPEED: u8 = 6;
 
+/// How the encoders are asked to encode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// 1-100, for JPEG, lossy WebP and AVIF.
+    pub quality: u8,
+    /// JPEG only.
+    pub progressive: bool,
+    /// JPEG only.
+    pub chroma: ChromaSubsampling,
+}
+
+impl Settings {
+    /// `quality`, with the other settings' defaults.
+    pub fn quality(quality: u8) -> Settings {
+        Settings {
+            quality,
+            progressive: false,
+            chroma: ChromaSubsampling::default(),
+        }
+    }
+}
+
 /// Encodes `raster` as `format`, carrying `extra`. JPEG input must already be flattened (no
 /// alpha).
 pub fn encode(
     raster: &Raster,
     format: OutputFormat,
-    quality: u8,
+    settings: Settings,
     extra: Embedded<'_>,
 ) -> Result<Vec<u8>> {
+    let quality = settings.quality;
     match format {
-        OutputFormat::Jpeg => jpeg(raster, quality, extra),
+        OutputFormat::Jpeg => jpeg(raster, settings, extra),
         OutputFormat::Png => png(raster, extra),
         OutputFormat::Webp => {
             let webp = webp_lossy(raster, quality)?;
@@ -47,7 +70,7 @@ fn check_dimensions(raster: &Raster, format: OutputFormat) -> Result<()> {
     Ok(())
 }
 
-fn jpeg(raster: &Raster, quality: u8, extra: Embedded<'_>) -> Result<Vec<u8>> {
+fn jpeg(raster: &Raster, settings: Settings, extra: Embedded<'_>) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::Jpeg)?;
     let (w, h) = (
         u16::try_from(raster.width).unwrap_or(u16::MAX),
@@ -59,11 +82,15 @@ fn jpeg(raster: &Raster, quality: u8, extra: Embedded<'_>) -> Result<Vec<u8>> {
         jpeg_encoder::ColorType::Rgb
     };
     let mut out = Vec::with_capacity(raster.data.len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    // 4:2:0 as sharp/libvips write by default, so sizes compare. Optimised Huffman tables would
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, settings.quality);
+    // 4:2:0 by default, as sharp/libvips write, so sizes compare. Optimised Huffman tables would
     // save ~5%, but jpeg-encoder 0.7's are misread by zune-jpeg 0.5 (the image crate's decoder),
     // so a Rust consumer of our output would see garbage: interoperability first.
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    encoder.set_sampling_factor(match settings.chroma {
+        ChromaSubsampling::Yuv420 => jpeg_encoder::SamplingFactor::F_2_2,
+        ChromaSubsampling::Yuv444 => jpeg_encoder::SamplingFactor::F_1_1,
+    });
+    encoder.set_progressive(settings.progressive);
     if let Some(icc) = extra.icc {
         encoder
             .add_icc_profile(icc)
@@ -217,7 +244,13 @@ mod tests {
     #[test]
     fn jpeg_round_trips() {
         let src = gradient(false);
-        let out = encode(&src, OutputFormat::Jpeg, 95, Embedded::default()).unwrap();
+        let out = encode(
+            &src,
+            OutputFormat::Jpeg,
+            Settings::quality(95),
+            Embedded::default(),
+        )
+        .unwrap();
         let mut d = jpeg_decoder::Decoder::new(&out[..]);
         let px = d.decode().unwrap();
         let max = px

@@ -4,8 +4,8 @@
 use crate::error::{Error, Result};
 
 pub use imgpipe_names::{
-    Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS, DEFAULT_QUALITY,
-    Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
+    ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
+    DEFAULT_QUALITY, Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
 };
 
 /// What a caller asks for: every field optional, as in the WIT `options` record.
@@ -27,6 +27,8 @@ pub struct Options {
     pub rotate: Option<i32>,
     pub flip: Option<bool>,
     pub flop: Option<bool>,
+    pub progressive: Option<bool>,
+    pub chroma_subsampling: Option<ChromaSubsampling>,
 }
 
 /// Options checked and resolved to their defaults.
@@ -49,6 +51,8 @@ pub struct Resolved {
     pub quarter_turns: u8,
     pub flip: bool,
     pub flop: bool,
+    pub progressive: bool,
+    pub chroma_subsampling: ChromaSubsampling,
 }
 
 impl Options {
@@ -110,6 +114,8 @@ impl Options {
             quarter_turns,
             flip: self.flip.unwrap_or(false),
             flop: self.flop.unwrap_or(false),
+            progressive: self.progressive.unwrap_or(false),
+            chroma_subsampling: self.chroma_subsampling.unwrap_or_default(),
         })
     }
 }

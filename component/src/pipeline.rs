@@ -95,7 +95,12 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         exif: metadata.exif.as_deref(),
         xmp: metadata.xmp.as_deref(),
     };
-    let image = encode::encode(&raster, format, opts.quality, extra)?;
+    let settings = encode::Settings {
+        quality: opts.quality,
+        progressive: opts.progressive,
+        chroma: opts.chroma_subsampling,
+    };
+    let image = encode::encode(&raster, format, settings, extra)?;
     Ok(Processed {
         image,
         width: raster.width,

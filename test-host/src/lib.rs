@@ -39,9 +39,9 @@ pub mod bindings {
 /// The WIT types, under short names.
 pub mod wit {
     pub use crate::bindings::imgpipe::image::types::{
-        Color, ColorProfile, Error, ErrorCounts, ErrorKind, ErrorRecord, Filter, Fit, ImageInfo,
-        InputFormat, InstanceStats, InvalidOption, LimitKind, Options, OutputFormat, Processed,
-        TooLarge,
+        ChromaSubsampling, Color, ColorProfile, Error, ErrorCounts, ErrorKind, ErrorRecord, Filter,
+        Fit, ImageInfo, InputFormat, InstanceStats, InvalidOption, LimitKind, Options,
+        OutputFormat, Processed, TooLarge,
     };
 }
 
@@ -79,6 +79,8 @@ impl From<&imgpipe_component::Options> for wit::Options {
             rotate: o.rotate,
             flip: o.flip,
             flop: o.flop,
+            progressive: o.progressive,
+            chroma_subsampling: o.chroma_subsampling.map(Into::into),
         }
     }
 }
@@ -103,6 +105,8 @@ impl Default for wit::Options {
             rotate: None,
             flip: None,
             flop: None,
+            progressive: None,
+            chroma_subsampling: None,
         }
     }
 }

@@ -7,7 +7,8 @@
 use std::fmt;
 
 use imgpipe_names::{
-    Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat, UnknownName,
+    ChromaSubsampling, Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat,
+    UnknownName,
 };
 
 /// The query's name for the output format (a parameter of `process-with-format`, not an option).
@@ -41,6 +42,8 @@ pub struct Params {
     pub rotate: Option<i32>,
     pub flip: Option<bool>,
     pub flop: Option<bool>,
+    pub progressive: Option<bool>,
+    pub chroma_subsampling: Option<ChromaSubsampling>,
     /// Default JPEG, as the processor's `process`.
     pub format: Option<Format>,
 }
@@ -116,6 +119,10 @@ impl Params {
             }
             OptionName::Flip => self.flip = Some(boolean(value).map_err(refuse)?),
             OptionName::Flop => self.flop = Some(boolean(value).map_err(refuse)?),
+            OptionName::Progressive => self.progressive = Some(boolean(value).map_err(refuse)?),
+            OptionName::ChromaSubsampling => {
+                self.chroma_subsampling = Some(name_of(value).map_err(refuse)?);
+            }
             // A client may not lift the service's limits (nor is there a reason to lower them).
             OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
                 return Err(refuse(
@@ -241,6 +248,8 @@ mod tests {
                 rotate: None,
                 flip: None,
                 flop: None,
+                progressive: None,
+                chroma_subsampling: None,
             }
         );
     }
@@ -248,7 +257,7 @@ mod tests {
     #[test]
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
-            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0",
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4",
         ))
         .unwrap();
         assert_eq!(
@@ -265,6 +274,10 @@ mod tests {
         assert_eq!(
             (p.rotate, p.flip, p.flop),
             (Some(-90), Some(true), Some(false))
+        );
+        assert_eq!(
+            (p.progressive, p.chroma_subsampling),
+            (Some(true), Some(ChromaSubsampling::Yuv444))
         );
     }
 

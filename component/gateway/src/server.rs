@@ -6,7 +6,7 @@ use wasip2::http::types::{IncomingRequest, ResponseOutparam};
 use wstd::http::server::Responder;
 use wstd::http::{Body, BodyExt, Method, Request, Response};
 
-use imgpipe_names::{ColorProfile, ErrorKind, HttpProblem, OutputFormat};
+use imgpipe_names::{ChromaSubsampling, ColorProfile, ErrorKind, HttpProblem, OutputFormat};
 
 use crate::accept::negotiate;
 use crate::contract;
@@ -258,6 +258,8 @@ fn options(p: &Params) -> wit::Options {
         rotate: p.rotate,
         flip: p.flip,
         flop: p.flop,
+        progressive: p.progressive,
+        chroma_subsampling: p.chroma_subsampling.map(Into::into),
     }
 }
 
@@ -279,4 +281,8 @@ fn page() -> String {
     .replace("<!--fits-->", &options::<Fit>(None))
     .replace("<!--filters-->", &options::<Filter>(None))
     .replace("<!--color-profiles-->", &options::<ColorProfile>(None))
+    .replace(
+        "<!--chroma-subsamplings-->",
+        &options::<ChromaSubsampling>(None),
+    )
 }

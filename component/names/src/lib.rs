@@ -19,8 +19,8 @@ use std::fmt;
 pub use color::{BadColor, Color};
 pub use formats::{InputFormat, OutputFormat};
 pub use options::{
-    ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS, DEFAULT_QUALITY, Filter, Fit,
-    MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
+    ChromaSubsampling, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
+    DEFAULT_QUALITY, Filter, Fit, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
 };
 pub use problem::{ErrorKind, HttpProblem, LimitKind, Problem};
 

@@ -127,6 +127,10 @@ macro_rules! mirror_wit_enums {
         );
         $crate::mirror_enum!($crate::ColorProfile, $wit::ColorProfile { Srgb, Keep, P3 });
         $crate::mirror_enum!(
+            $crate::ChromaSubsampling,
+            $wit::ChromaSubsampling { Yuv420, Yuv444 }
+        );
+        $crate::mirror_enum!(
             $crate::LimitKind,
             $wit::LimitKind {
                 Bytes,

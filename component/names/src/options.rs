@@ -51,6 +51,17 @@ names! {
 }
 
 names! {
+    /// How much colour resolution JPEG output keeps; WIT `chroma-subsampling`. The aliases are
+    /// sharp's names.
+    #[derive(Default)]
+    pub enum ChromaSubsampling: "chroma-subsampling" {
+        #[default]
+        Yuv420 = "yuv420" | "4:2:0",
+        Yuv444 = "yuv444" | "4:4:4",
+    }
+}
+
+names! {
     /// The fields of the WIT `options` record. The aliases are the HTTP query's short names
     /// (`?w=800&q=80`); errors always name the field by its WIT name.
     pub enum OptionName: "options" {
@@ -70,6 +81,8 @@ names! {
         Rotate = "rotate",
         Flip = "flip",
         Flop = "flop",
+        Progressive = "progressive",
+        ChromaSubsampling = "chroma-subsampling" | "chroma",
     }
 }
 

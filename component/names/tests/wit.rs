@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use imgpipe_names::{
-    ColorProfile, ErrorKind, Filter, Fit, HttpProblem, InputFormat, LimitKind, Name, OptionName,
-    OutputFormat, Problem,
+    ChromaSubsampling, ColorProfile, ErrorKind, Filter, Fit, HttpProblem, InputFormat, LimitKind,
+    Name, OptionName, OutputFormat, Problem,
 };
 
 /// The WIT's enums, records and variants: type name -> member names, in order.
@@ -66,6 +66,7 @@ fn every_wit_enum_is_a_name_set_with_the_same_values() {
     sets.insert(LimitKind::KIND, names::<LimitKind>());
     sets.insert(ErrorKind::KIND, names::<ErrorKind>());
     sets.insert(ColorProfile::KIND, names::<ColorProfile>());
+    sets.insert(ChromaSubsampling::KIND, names::<ChromaSubsampling>());
 
     let wit = wit_types();
     let wit_enums: BTreeMap<&str, &Vec<String>> = wit
@@ -130,6 +131,7 @@ fn names_and_aliases_parse_back() {
     round_trip::<LimitKind>();
     round_trip::<ErrorKind>();
     round_trip::<ColorProfile>();
+    round_trip::<ChromaSubsampling>();
     round_trip::<OptionName>();
     round_trip::<HttpProblem>();
 }

@@ -201,3 +201,53 @@ fn process_is_jpeg_and_drops_metadata() {
             .any(|w| w == [0xFF, 0xE1] || w == [0xFF, 0xE2])
     );
 }
+
+/// A JPEG's frame header: its marker (0xC0 baseline, 0xC2 progressive) and each component's
+/// sampling factors (0x22: half resolution both ways, 0x11: full).
+fn frame(jpeg: &[u8]) -> (u8, Vec<u8>) {
+    let mut at = 2;
+    loop {
+        assert_eq!(jpeg[at], 0xFF, "a marker at {at}");
+        let marker = jpeg[at + 1];
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        if matches!(marker, 0xC0..=0xC2) {
+            let components = usize::from(jpeg[at + 9]);
+            let sampling = (0..components).map(|c| jpeg[at + 11 + 3 * c]).collect();
+            return (marker, sampling);
+        }
+        at += 2 + length;
+    }
+}
+
+#[test]
+fn progressive_and_chroma_subsampling() {
+    let input = fixture("colour/srgb.png");
+    let jpeg = |progressive, chroma_subsampling| {
+        let options = Options {
+            progressive,
+            chroma_subsampling,
+            quality: Some(90),
+            ..Options::default()
+        };
+        process_ok(&input, &options, OutputFormat::Jpeg).image
+    };
+    let baseline = jpeg(None, None);
+    assert_eq!(frame(&baseline), (0xC0, vec![0x22, 0x11, 0x11]));
+
+    // The same pixels, coded in several scans.
+    let progressive = jpeg(Some(true), None);
+    assert_eq!(frame(&progressive), (0xC2, vec![0x22, 0x11, 0x11]));
+    assert_psnr(
+        "progressive",
+        &decode(&progressive),
+        &decode(&baseline),
+        40.0,
+    );
+
+    // Full colour resolution: closer to the original's saturated hues, and larger.
+    let full = jpeg(None, Some(imgpipe::wit::ChromaSubsampling::Yuv444));
+    assert_eq!(frame(&full), (0xC0, vec![0x11, 0x11, 0x11]));
+    assert!(full.len() > baseline.len());
+    let original = decode(&process_ok(&input, &Options::default(), OutputFormat::Png).image);
+    assert_psnr("yuv444", &decode(&full), &original, 30.0);
+}

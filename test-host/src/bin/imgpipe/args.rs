@@ -4,7 +4,7 @@
 
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use imgpipe::names::{Color, ColorProfile, Filter, Fit, Name};
+use imgpipe::names::{ChromaSubsampling, Color, ColorProfile, Filter, Fit, Name};
 use imgpipe_component::Options;
 
 /// A clap value parser for one of the names sets: `--help` lists its values, and it takes
@@ -70,6 +70,12 @@ pub struct ProcessArgs {
     /// Mirror left to right.
     #[arg(long)]
     pub flop: bool,
+    /// Write progressive JPEG.
+    #[arg(long)]
+    pub progressive: bool,
+    /// JPEG chroma subsampling (default yuv420; yuv444 keeps full colour resolution).
+    #[arg(long, value_parser = names::<ChromaSubsampling>())]
+    pub chroma_subsampling: Option<ChromaSubsampling>,
 }
 
 impl ProcessArgs {
@@ -92,6 +98,8 @@ impl ProcessArgs {
             rotate: self.rotate,
             flip: self.flip.then_some(true),
             flop: self.flop.then_some(true),
+            progressive: self.progressive.then_some(true),
+            chroma_subsampling: self.chroma_subsampling,
         }
     }
 }
