@@ -116,6 +116,7 @@ fn from_wit_options(o: wit::Options) -> options::Options {
         flop: o.flop,
         progressive: o.progressive,
         chroma_subsampling: o.chroma_subsampling.map(Into::into),
+        dpr: o.dpr,
     }
 }
 

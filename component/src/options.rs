@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 
 pub use imgpipe_names::{
     ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
+    DEFAULT_QUALITY, DPR_RANGE, Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
 };
 
 /// What a caller asks for: every field optional, as in the WIT `options` record.
@@ -29,6 +29,7 @@ pub struct Options {
     pub flop: Option<bool>,
     pub progressive: Option<bool>,
     pub chroma_subsampling: Option<ChromaSubsampling>,
+    pub dpr: Option<f32>,
 }
 
 /// Options checked and resolved to their defaults.
@@ -64,15 +65,32 @@ impl Options {
         };
         let quality = self.quality.unwrap_or(DEFAULT_QUALITY);
         check(OptionName::Quality, quality.into())?;
+        let dpr = self.dpr.unwrap_or(1.0);
+        if !DPR_RANGE.contains(&dpr) {
+            return Err(Error::invalid(
+                OptionName::Dpr,
+                format!(
+                    "must be {} to {}, got {dpr}",
+                    DPR_RANGE.start(),
+                    DPR_RANGE.end()
+                ),
+            ));
+        }
+        // The box in device pixels; its limits are checked as the caller's box would be.
+        let scaled = |v: u32| {
+            (f64::from(v) * f64::from(dpr))
+                .round()
+                .min(f64::from(u32::MAX)) as u32
+        };
+        let (max_width, max_height) = (self.max_width.map(scaled), self.max_height.map(scaled));
         for (name, value) in [
-            (OptionName::MaxWidth, self.max_width),
-            (OptionName::MaxHeight, self.max_height),
+            (OptionName::MaxWidth, max_width),
+            (OptionName::MaxHeight, max_height),
         ] {
             if let Some(v) = value {
                 check(name, v.into())?;
             }
         }
-        let (max_width, max_height) = (self.max_width, self.max_height);
         let fit = self.fit.unwrap_or_default();
         if fit != Fit::Inside && (max_width.is_none() || max_height.is_none()) {
             return Err(Error::invalid(

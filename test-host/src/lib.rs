@@ -81,6 +81,7 @@ impl From<&imgpipe_component::Options> for wit::Options {
             flop: o.flop,
             progressive: o.progressive,
             chroma_subsampling: o.chroma_subsampling.map(Into::into),
+            dpr: o.dpr,
         }
     }
 }
@@ -107,6 +108,7 @@ impl Default for wit::Options {
             flop: None,
             progressive: None,
             chroma_subsampling: None,
+            dpr: None,
         }
     }
 }

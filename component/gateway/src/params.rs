@@ -26,7 +26,7 @@ pub enum Format {
 
 /// What one request asks for, with the WIT `options` field names. `None` leaves the
 /// processor's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     pub quality: Option<u8>,
     pub max_width: Option<u32>,
@@ -44,6 +44,7 @@ pub struct Params {
     pub flop: Option<bool>,
     pub progressive: Option<bool>,
     pub chroma_subsampling: Option<ChromaSubsampling>,
+    pub dpr: Option<f32>,
     /// Default JPEG, as the processor's `process`.
     pub format: Option<Format>,
 }
@@ -120,6 +121,12 @@ impl Params {
             OptionName::Flip => self.flip = Some(boolean(value).map_err(refuse)?),
             OptionName::Flop => self.flop = Some(boolean(value).map_err(refuse)?),
             OptionName::Progressive => self.progressive = Some(boolean(value).map_err(refuse)?),
+            OptionName::Dpr => {
+                let ratio: f32 = value
+                    .parse()
+                    .map_err(|_| refuse(format!("must be a number, got {value:?}")))?;
+                self.dpr = Some(ratio);
+            }
             OptionName::ChromaSubsampling => {
                 self.chroma_subsampling = Some(name_of(value).map_err(refuse)?);
             }
@@ -250,6 +257,7 @@ mod tests {
                 flop: None,
                 progressive: None,
                 chroma_subsampling: None,
+                dpr: None,
             }
         );
     }
@@ -257,7 +265,7 @@ mod tests {
     #[test]
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
-            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4",
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4&dpr=1.5",
         ))
         .unwrap();
         assert_eq!(
@@ -279,6 +287,7 @@ mod tests {
             (p.progressive, p.chroma_subsampling),
             (Some(true), Some(ChromaSubsampling::Yuv444))
         );
+        assert_eq!(p.dpr, Some(1.5));
     }
 
     #[test]

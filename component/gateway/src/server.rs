@@ -260,6 +260,7 @@ fn options(p: &Params) -> wit::Options {
         flop: p.flop,
         progressive: p.progressive,
         chroma_subsampling: p.chroma_subsampling.map(Into::into),
+        dpr: p.dpr,
     }
 }
 

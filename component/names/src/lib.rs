@@ -20,7 +20,7 @@ pub use color::{BadColor, Color};
 pub use formats::{InputFormat, OutputFormat};
 pub use options::{
     ChromaSubsampling, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, Filter, Fit, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
+    DEFAULT_QUALITY, DPR_RANGE, Filter, Fit, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
 };
 pub use problem::{ErrorKind, HttpProblem, LimitKind, Problem};
 

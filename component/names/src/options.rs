@@ -11,6 +11,8 @@ pub const MAX_QUALITY: u8 = 100;
 pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 100_000_000;
 /// Default limit on input bytes (64 MiB).
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// The device pixel ratios `dpr` takes, as Cloudflare Images and imgproxy do.
+pub const DPR_RANGE: std::ops::RangeInclusive<f32> = 1.0..=5.0;
 /// Largest width or height of a target box or an output image (JPEG's 16-bit dimensions).
 pub const MAX_DIMENSION: u32 = 65_535;
 
@@ -83,6 +85,7 @@ names! {
         Flop = "flop",
         Progressive = "progressive",
         ChromaSubsampling = "chroma-subsampling" | "chroma",
+        Dpr = "dpr",
     }
 }
 

@@ -182,3 +182,35 @@ fn shrink_on_load_costs_little_quality() {
     // Measured: 39.1 dB against the full-decode reference (56.3 dB for the full decode itself).
     assert!(pf > 36.0, "shrink-on-load {pf:.2} dB vs full {ps:.2} dB");
 }
+
+#[test]
+fn device_pixel_ratio_multiplies_the_box() {
+    // 256x192 inside a 100x100 box is 100x75; at dpr 2 the box is 200x200, so 200x150.
+    let input = fixture("colour/srgb.png");
+    let options = Options {
+        dpr: Some(2.0),
+        ..size(100, 100)
+    };
+    let out = process_ok(&input, &options, OutputFormat::Png);
+    assert_eq!((out.width, out.height), (200, 150));
+    // Outside 1-5 (or not a number), or a box that grows past the largest: refused.
+    for (dpr, width, option) in [
+        (0.5, 100, "dpr"),
+        (6.0, 100, "dpr"),
+        (f32::NAN, 100, "dpr"),
+        (2.0, 40_000, "max-width"),
+    ] {
+        let options = Options {
+            dpr: Some(dpr),
+            max_width: Some(width),
+            ..Options::default()
+        };
+        match processor()
+            .process(&input, &options, Some(OutputFormat::Png))
+            .unwrap()
+        {
+            Err(imgpipe::wit::Error::InvalidOption(o)) => assert_eq!(o.name, option, "{dpr}"),
+            other => panic!("{dpr}: {other:?}"),
+        }
+    }
+}

@@ -76,6 +76,9 @@ pub struct ProcessArgs {
     /// JPEG chroma subsampling (default yuv420; yuv444 keeps full colour resolution).
     #[arg(long, value_parser = names::<ChromaSubsampling>())]
     pub chroma_subsampling: Option<ChromaSubsampling>,
+    /// Device pixel ratio, 1-5: multiplies the box.
+    #[arg(long)]
+    pub dpr: Option<f32>,
 }
 
 impl ProcessArgs {
@@ -100,6 +103,7 @@ impl ProcessArgs {
             flop: self.flop.then_some(true),
             progressive: self.progressive.then_some(true),
             chroma_subsampling: self.chroma_subsampling,
+            dpr: self.dpr,
         }
     }
 }
