@@ -4,8 +4,9 @@
 //! separate step. The paths reach the host as `IMGPIPE_COMPONENT_PATH` and `IMGPIPE_SERVED_PATH`.
 //!
 //! The component is built by a nested cargo into its own target directory (next to the host's),
-//! so the two builds never wait on each other's lock. When the wasm target or the C toolchain for
-//! libwebp is missing, `scripts/setup` installs them first.
+//! so the two builds never wait on each other's lock. It installs nothing: when the wasm target
+//! or the C toolchain for libwebp is missing, it stops and names what is missing and the command
+//! that installs it (`scripts/setup`).
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -56,8 +57,13 @@ fn main() {
     if env::var_os("IMGPIPE_SKIP_COMPONENT_BUILD").is_some() {
         return;
     }
-    if !prerequisites_present() {
-        run_setup(&root);
+    let missing = missing_prerequisites();
+    if !missing.is_empty() {
+        panic!(
+            "building the components for {TARGET} needs {}; `scripts/setup` installs them \
+             (rustup target add {TARGET}; apt-get install clang-19 llvm-19 wasi-libc)",
+            missing.join(", ")
+        );
     }
 
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
@@ -114,8 +120,9 @@ fn compose(gateway: &Path, processor: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The wasm32-wasip2 standard library and Debian's clang-19 (libwebp's C) are present.
-fn prerequisites_present() -> bool {
+/// What of the wasm32-wasip2 standard library, Debian's clang-19 and wasi-libc (libwebp's C)
+/// is missing.
+fn missing_prerequisites() -> Vec<&'static str> {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
     let sysroot = Command::new(rustc)
         .args(["--print", "sysroot"])
@@ -125,18 +132,12 @@ fn prerequisites_present() -> bool {
     let has_target = sysroot.is_some_and(|s| s.join("lib/rustlib").join(TARGET).exists());
     let has_clang = Command::new("clang-19").arg("--version").output().is_ok();
     let has_libc = Path::new("/usr/include/wasm32-wasi/stdlib.h").exists();
-    has_target && has_clang && has_libc
-}
-
-fn run_setup(root: &Path) {
-    println!(
-        "cargo:warning=installing the wasm32-wasip2 target and the C toolchain via scripts/setup"
-    );
-    let status = Command::new("bash")
-        .arg(root.join("scripts/setup"))
-        .status()
-        .expect("run scripts/setup");
-    if !status.success() {
-        panic!("scripts/setup failed; run it by hand to see why");
-    }
+    [
+        (has_target, "the wasm32-wasip2 target"),
+        (has_clang, "clang-19"),
+        (has_libc, "wasi-libc"),
+    ]
+    .into_iter()
+    .filter_map(|(present, what)| (!present).then_some(what))
+    .collect()
 }
