@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use imgpipe_component::color::{Declared, Plan};
 use imgpipe_component::decode::Source;
-use imgpipe_component::options::{ColorProfile, Options, OutputFormat};
+use imgpipe_component::options::{ColorProfile, Options, OutputFormat, Resolve};
 use imgpipe_component::{encode, process, resize};
 
 fn w1() -> Vec<u8> {
@@ -31,7 +31,7 @@ fn stages(c: &mut Criterion) {
         ..Options::default()
     };
     let resolved = options.resolve().unwrap();
-    let plan = resize::plan(2725, 2225, &resolved);
+    let plan = resize::plan(2725, 2225, &resolved, (0.5, 0.5));
     // W1 is sRGB: the colour plan does nothing, as for most inputs.
     let srgb = Plan::new(&Declared::default(), ColorProfile::Srgb, OutputFormat::Jpeg).unwrap();
     let decode = |at_least| {
@@ -48,9 +48,16 @@ fn stages(c: &mut Criterion) {
     });
     let half = decode(Some((720, 588))).unwrap();
     group.bench_function("resize 1363x1113 to 720x588 lanczos3", |b| {
-        b.iter(|| resize::resize(black_box(half.clone()), &plan, resolved.filter))
+        b.iter(|| {
+            resize::resize(
+                black_box(half.clone()),
+                (2725, 2225),
+                &plan,
+                resolved.filter,
+            )
+        })
     });
-    let small = resize::resize(half.clone(), &plan, resolved.filter).unwrap();
+    let small = resize::resize(half.clone(), (2725, 2225), &plan, resolved.filter).unwrap();
     // What a Display P3 input of W1 adds: the conversion of the resized raster.
     let p3 = Plan::new(
         &Declared::from_icc(include_bytes!("../icc/DisplayP3.icm").to_vec()),

@@ -69,7 +69,7 @@ fn run(
     format: options::OutputFormat,
 ) -> Result<wit::Processed, wit::Error> {
     let start = Instant::now();
-    let result = pipeline::process(image, &from_wit_options(options), format);
+    let result = pipeline::process(image, &options.into(), format);
     let elapsed = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
     // Measured after the call's buffers are freed: what the instance keeps between calls.
     let memory = memory_bytes();
@@ -88,37 +88,9 @@ fn run(
         .map_err(to_wit_error)
 }
 
-// Conversions between the generated enums and the names crate's (the pipeline's own).
-imgpipe_names::mirror_wit_enums!(wit);
-
-fn from_wit_options(o: wit::Options) -> options::Options {
-    options::Options {
-        quality: o.quality,
-        max_width: o.max_width,
-        max_height: o.max_height,
-        fit: o.fit.map(Into::into),
-        filter: o.filter.map(Into::into),
-        background: o.background.map(|c| options::Color {
-            r: c.r,
-            g: c.g,
-            b: c.b,
-            a: c.a,
-        }),
-        auto_orient: o.auto_orient,
-        allow_enlarge: o.allow_enlarge,
-        max_input_pixels: o.max_input_pixels,
-        max_input_bytes: o.max_input_bytes,
-        fast_shrink_on_load: o.fast_shrink_on_load,
-        color_profile: o.color_profile.map(Into::into),
-        keep_metadata: o.keep_metadata,
-        rotate: o.rotate,
-        flip: o.flip,
-        flop: o.flop,
-        progressive: o.progressive,
-        chroma_subsampling: o.chroma_subsampling.map(Into::into),
-        dpr: o.dpr,
-    }
-}
+// Conversions between the generated enums and records and the names crate's (the pipeline's
+// own).
+imgpipe_names::mirror_wit_types!(wit);
 
 fn to_wit_error(e: crate::Error) -> wit::Error {
     // Every case carries the whole message, the option's name included for `invalid-option`.

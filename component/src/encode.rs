@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::metadata::{self, EXIF_HEADER, Embedded, XMP_HEADER};
-use crate::options::{ChromaSubsampling, OutputFormat};
+use crate::options::{ChromaSubsampling, OptionName, OutputFormat};
 use crate::raster::Raster;
 
 /// rav1e speed preset (1 slowest .. 10 fastest): 6 keeps AVIF encoding to a few hundred
@@ -58,6 +58,65 @@ pub fn encode(
         // ravif writes no metadata; the colour plan asks for no profile with AVIF.
         OutputFormat::Avif => avif(raster, quality),
     }
+}
+
+/// [`encode`], at the highest quality up to `settings.quality` whose output is at most
+/// `max_bytes` long (a binary search: at most 7 more encodes). Lossless formats have no
+/// quality to give up: they fit or are refused.
+pub fn encode_within(
+    raster: &Raster,
+    format: OutputFormat,
+    settings: Settings,
+    extra: Embedded<'_>,
+    max_bytes: Option<u64>,
+) -> Result<Vec<u8>> {
+    let first = encode(raster, format, settings, extra)?;
+    let Some(max) = max_bytes else {
+        return Ok(first);
+    };
+    let fits = |bytes: &[u8]| bytes.len() as u64 <= max;
+    if fits(&first) {
+        return Ok(first);
+    }
+    let refuse = |smallest: usize, how: &str| {
+        Error::invalid(
+            OptionName::MaxBytes,
+            format!(
+                "{max} bytes cannot hold this {}x{} image as {}: {how} it takes {smallest} bytes",
+                raster.width,
+                raster.height,
+                format.label()
+            ),
+        )
+    };
+    if matches!(format, OutputFormat::Png | OutputFormat::WebpLossless) {
+        return Err(refuse(first.len(), "lossless,"));
+    }
+    let (mut low, mut high) = (1u8, settings.quality.saturating_sub(1));
+    let mut best = None;
+    let mut smallest = first.len();
+    while low <= high {
+        let quality = low + (high - low) / 2;
+        let out = encode(
+            raster,
+            format,
+            Settings {
+                quality,
+                ..settings
+            },
+            extra,
+        )?;
+        smallest = smallest.min(out.len());
+        if fits(&out) {
+            best = Some(out);
+            low = quality + 1;
+        } else if quality == 1 {
+            break;
+        } else {
+            high = quality - 1;
+        }
+    }
+    best.ok_or_else(|| refuse(smallest, "at quality 1"))
 }
 
 /// The pipeline refuses such a request before decoding (`too-large`); this keeps an encoder

@@ -4,6 +4,8 @@
 //! The modules are plain Rust and compile natively (benchmarks, fuzzing); `bindings` is the thin
 //! WIT layer that makes the crate a WebAssembly component, built only for wasm32.
 
+pub mod blur;
+pub mod border;
 pub mod color;
 pub mod decode;
 pub mod encode;
@@ -14,6 +16,9 @@ pub mod orient;
 pub mod pipeline;
 pub mod raster;
 pub mod resize;
+pub mod rotate;
+pub mod sharpen;
+pub mod smart;
 pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
@@ -21,6 +26,6 @@ mod bindings;
 
 pub use decode::{Info, InputFormat};
 pub use error::{Error, ErrorKind, LimitKind, Result};
-pub use options::{Color, ColorProfile, Filter, Fit, Options, OutputFormat};
+pub use options::{Color, ColorProfile, Filter, Fit, Options, OutputFormat, Resolve};
 pub use pipeline::{Processed, inspect, process};
 pub use stats::Stats;

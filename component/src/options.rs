@@ -5,31 +5,26 @@ use crate::error::{Error, Result};
 
 pub use imgpipe_names::{
     ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, DPR_RANGE, Filter, Fit, MAX_DIMENSION, OptionName, OutputFormat,
+    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, Edges, Filter, Fit, Gravity,
+    MAX_DIMENSION, OptionName, Options, OutputFormat, Point, Region,
 };
 
-/// What a caller asks for: every field optional, as in the WIT `options` record.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Options {
-    pub quality: Option<u8>,
-    pub max_width: Option<u32>,
-    pub max_height: Option<u32>,
-    pub fit: Option<Fit>,
-    pub filter: Option<Filter>,
-    pub background: Option<Color>,
-    pub auto_orient: Option<bool>,
-    pub allow_enlarge: Option<bool>,
-    pub max_input_pixels: Option<u64>,
-    pub max_input_bytes: Option<u64>,
-    pub fast_shrink_on_load: Option<bool>,
-    pub color_profile: Option<ColorProfile>,
-    pub keep_metadata: Option<bool>,
-    pub rotate: Option<i32>,
-    pub flip: Option<bool>,
-    pub flop: Option<bool>,
-    pub progressive: Option<bool>,
-    pub chroma_subsampling: Option<ChromaSubsampling>,
-    pub dpr: Option<f32>,
+/// Where the crop of `cover` goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Focus {
+    /// Centred on this point (fractions of the width and height), as far as the image allows;
+    /// gravity's places are points on the edges and corners.
+    Point(f64, f64),
+    /// Chosen from the pixels.
+    Smart(Gravity),
+}
+
+/// `sharpen`'s parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sharpen {
+    pub sigma: f32,
+    pub flat: f32,
+    pub jagged: f32,
 }
 
 /// Options checked and resolved to their defaults.
@@ -50,32 +45,48 @@ pub struct Resolved {
     pub keep_metadata: bool,
     /// Clockwise quarter turns, 0-3.
     pub quarter_turns: u8,
+    /// Degrees clockwise still to turn after the quarter turns, in (-45, 45]; 0 for a
+    /// multiple of 90.
+    pub free_angle: f64,
     pub flip: bool,
     pub flop: bool,
     pub progressive: bool,
     pub chroma_subsampling: ChromaSubsampling,
+    pub trim: Option<f32>,
+    pub extract: Option<Region>,
+    pub focus: Focus,
+    pub blur: Option<f32>,
+    pub sharpen: Option<Sharpen>,
+    pub extend: Option<Edges>,
+    pub max_bytes: Option<u64>,
 }
 
-impl Options {
+/// Checking and defaults for the options record.
+pub trait Resolve {
     /// Checks every field and fills in the defaults.
-    pub fn resolve(&self) -> Result<Resolved> {
+    fn resolve(&self) -> Result<Resolved>;
+}
+
+/// A fractional option, checked against its range (NaN never passes).
+fn float(name: OptionName, value: Option<f32>) -> Result<Option<f32>> {
+    match value {
+        Some(v) => name
+            .check_float(v)
+            .map(|()| Some(v))
+            .map_err(|why| Error::invalid(name, why)),
+        None => Ok(None),
+    }
+}
+
+impl Resolve for Options {
+    fn resolve(&self) -> Result<Resolved> {
         let check = |name: OptionName, value: u64| {
             name.check_range(value)
                 .map_err(|why| Error::invalid(name, why))
         };
         let quality = self.quality.unwrap_or(DEFAULT_QUALITY);
         check(OptionName::Quality, quality.into())?;
-        let dpr = self.dpr.unwrap_or(1.0);
-        if !DPR_RANGE.contains(&dpr) {
-            return Err(Error::invalid(
-                OptionName::Dpr,
-                format!(
-                    "must be {} to {}, got {dpr}",
-                    DPR_RANGE.start(),
-                    DPR_RANGE.end()
-                ),
-            ));
-        }
+        let dpr = float(OptionName::Dpr, self.dpr)?.unwrap_or(1.0);
         // The box in device pixels; its limits are checked as the caller's box would be.
         let scaled = |v: u32| {
             (f64::from(v) * f64::from(dpr))
@@ -102,19 +113,81 @@ impl Options {
                 ),
             ));
         }
-        let rotate = self.rotate.unwrap_or(0);
-        if rotate % 90 != 0 {
-            return Err(Error::invalid(
-                OptionName::Rotate,
-                format!("must be a multiple of 90 degrees, got {rotate}"),
-            ));
-        }
-        // 0-3 whatever the sign or size: -90 is three quarter turns clockwise.
-        let quarter_turns = u8::try_from((rotate / 90).rem_euclid(4)).unwrap_or(0);
+        let rotate = f64::from(float(OptionName::Rotate, self.rotate)?.unwrap_or(0.0));
+        // Whole quarter turns are exact; what is left, in (-45, 45], is resampled.
+        let turns = (rotate / 90.0).round();
+        let free_angle = rotate - turns * 90.0;
+        let free_angle = if free_angle.abs() < 1e-6 {
+            0.0
+        } else {
+            free_angle
+        };
+        let quarter_turns = (turns as i64).rem_euclid(4) as u8;
         let max_input_pixels = self.max_input_pixels.unwrap_or(DEFAULT_MAX_INPUT_PIXELS);
         check(OptionName::MaxInputPixels, max_input_pixels)?;
         let max_input_bytes = self.max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES);
         check(OptionName::MaxInputBytes, max_input_bytes)?;
+        if let Some(max) = self.max_bytes {
+            check(OptionName::MaxBytes, max)?;
+        }
+        if let Some(r) = self.extract
+            && (r.width == 0 || r.height == 0)
+        {
+            return Err(Error::invalid(
+                OptionName::Extract,
+                format!(
+                    "must have a width and height of at least 1, got {}x{}",
+                    r.width, r.height
+                ),
+            ));
+        }
+        let focus = match (self.focal_point, self.gravity) {
+            (Some(_), Some(gravity)) => {
+                return Err(Error::invalid(
+                    OptionName::FocalPoint,
+                    format!(
+                        "takes the place of {}; got both (gravity {gravity})",
+                        OptionName::Gravity
+                    ),
+                ));
+            }
+            (Some(p), None) => {
+                for v in [p.x, p.y] {
+                    float(OptionName::FocalPoint, Some(v))?;
+                }
+                Focus::Point(f64::from(p.x), f64::from(p.y))
+            }
+            (None, gravity) => {
+                let gravity = gravity.unwrap_or_default();
+                match gravity.fractions() {
+                    Some((x, y)) => Focus::Point(x, y),
+                    None => Focus::Smart(gravity),
+                }
+            }
+        };
+        let sharpen = match float(OptionName::Sharpen, self.sharpen)? {
+            Some(sigma) => Some(Sharpen {
+                sigma,
+                flat: float(OptionName::SharpenFlat, self.sharpen_flat)?
+                    .unwrap_or(DEFAULT_SHARPEN_FLAT),
+                jagged: float(OptionName::SharpenJagged, self.sharpen_jagged)?
+                    .unwrap_or(DEFAULT_SHARPEN_JAGGED),
+            }),
+            None => {
+                float(OptionName::SharpenFlat, self.sharpen_flat)?;
+                float(OptionName::SharpenJagged, self.sharpen_jagged)?;
+                None
+            }
+        };
+        if let Some(e) = self.extend {
+            let widest = e.left.max(e.right).max(e.top).max(e.bottom);
+            check(OptionName::MaxWidth, widest.into()).map_err(|_| {
+                Error::invalid(
+                    OptionName::Extend,
+                    format!("must be at most {MAX_DIMENSION} pixels a side, got {widest}"),
+                )
+            })?;
+        }
         Ok(Resolved {
             quality,
             max_width,
@@ -130,10 +203,20 @@ impl Options {
             color_profile: self.color_profile.unwrap_or_default(),
             keep_metadata: self.keep_metadata.unwrap_or(false),
             quarter_turns,
+            free_angle,
             flip: self.flip.unwrap_or(false),
             flop: self.flop.unwrap_or(false),
             progressive: self.progressive.unwrap_or(false),
             chroma_subsampling: self.chroma_subsampling.unwrap_or_default(),
+            trim: float(OptionName::Trim, self.trim)?,
+            extract: self.extract,
+            focus,
+            blur: float(OptionName::Blur, self.blur)?,
+            sharpen,
+            extend: self
+                .extend
+                .filter(|e| e.top + e.right + e.bottom + e.left > 0),
+            max_bytes: self.max_bytes,
         })
     }
 }

@@ -5,6 +5,7 @@ use image::{DynamicImage, RgbImage, RgbaImage};
 
 use crate::error::{Error, Result};
 use crate::raster::Raster;
+use crate::resize::Rect;
 
 /// The EXIF orientations 1-8 as matrices on (x, y), y pointing down: where a stored pixel's
 /// offset from the centre goes when the image is shown.
@@ -55,6 +56,36 @@ pub fn transposes(o: u8) -> bool {
     (5..=8).contains(&o)
 }
 
+/// The rectangle of the stored image that orientation `o` (1-8) shows as `rect` of the
+/// shown image, which is `width` x `height`.
+pub fn rect_to_stored(o: u8, rect: Rect, width: u32, height: u32) -> Rect {
+    let Rect {
+        x,
+        y,
+        width: w,
+        height: h,
+    } = rect;
+    // The far edge's distance from the opposite side: where a mirrored span starts.
+    let from_right = width.saturating_sub(x + w);
+    let from_bottom = height.saturating_sub(y + h);
+    let (x, y, w, h) = match o {
+        2 => (from_right, y, w, h),
+        3 => (from_right, from_bottom, w, h),
+        4 => (x, from_bottom, w, h),
+        5 => (y, x, h, w),
+        6 => (y, from_right, h, w),
+        7 => (from_bottom, from_right, h, w),
+        8 => (from_bottom, x, h, w),
+        _ => (x, y, w, h),
+    };
+    Rect {
+        x,
+        y,
+        width: w,
+        height: h,
+    }
+}
+
 /// Rotates and flips `raster` by EXIF orientation `o`; 1 or an unknown value leaves it as is.
 pub fn apply(raster: Raster, o: u8) -> Result<Raster> {
     let Some(orientation) = Orientation::from_exif(o).filter(|o| *o != Orientation::NoTransforms)
@@ -99,6 +130,46 @@ mod tests {
             height: 1,
             alpha: false,
             data: vec![255, 0, 0, 0, 255, 0],
+        }
+    }
+
+    #[test]
+    fn rectangles_map_back_to_the_stored_image() {
+        // A 5x3 image of distinct pixels: cropping the shown image equals showing the crop of
+        // the stored one, for every orientation.
+        let stored = Raster {
+            width: 5,
+            height: 3,
+            alpha: false,
+            data: (0..45).map(|v| v as u8).collect(),
+        };
+        let crop = |r: &Raster, c: Rect| {
+            let mut data = Vec::new();
+            for y in c.y..c.y + c.height {
+                let start = ((y * r.width + c.x) * 3) as usize;
+                data.extend_from_slice(&r.data[start..start + c.width as usize * 3]);
+            }
+            Raster {
+                width: c.width,
+                height: c.height,
+                alpha: false,
+                data,
+            }
+        };
+        for o in 1..=8 {
+            let shown = apply(stored.clone(), o).unwrap();
+            let rect = Rect {
+                x: 1,
+                y: 0,
+                width: 2,
+                height: 2,
+            };
+            let mapped = rect_to_stored(o, rect, shown.width, shown.height);
+            assert_eq!(
+                crop(&shown, rect),
+                apply(crop(&stored, mapped), o).unwrap(),
+                "orientation {o}"
+            );
         }
     }
 

@@ -1,12 +1,22 @@
-//! The whole operation: limits, decode (reduced where it is free), resize, orient, pad,
-//! flatten, encode. Each stage is its own module; this one only orders them.
+//! The whole operation, in the order the WIT `options` record documents: limits, decode
+//! (reduced where it is free), colour, orientation, trim, extract, turn, resize (with gravity,
+//! focal point or smart crop), blur, sharpen, pad, extend, flatten, encode (within `max-bytes`).
+//! Each stage is its own module; this one only orders them.
+//!
+//! Most requests take the direct path: the geometry is planned from the header, the image is
+//! decoded (at 1/2, 1/4 or 1/8 where that loses nothing), resized in the stored frame and turned
+//! once, small. `trim` and turns that are not quarter turns need the whole upright image first,
+//! so they take the materialised path: decode, turn, trim and rotate at full size, then plan.
 
 use crate::decode::{Info, Source};
 use crate::error::{Error, Result};
 use crate::metadata::{Embedded, Metadata};
-use crate::options::{Fit, Options, OutputFormat};
+use crate::options::{
+    Filter, Fit, Focus, OptionName, Options, OutputFormat, Region, Resolve, Resolved,
+};
 use crate::raster::Raster;
-use crate::{color, encode, orient, resize};
+use crate::resize::{Plan, Rect, whole};
+use crate::{blur, border, color, encode, orient, resize, rotate, sharpen, smart};
 
 /// An encoded result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,65 +40,50 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     let mut source = Source::open(input, opts.max_input_pixels)?;
     let info = source.info();
 
-    let exif_orientation = if opts.auto_orient {
+    let exif = if opts.auto_orient {
         info.orientation
     } else {
         1
     };
-    // The file's orientation and the caller's, as one: applied in one step after resizing.
-    let orientation = orient::compose(exif_orientation, opts.flip, opts.flop, opts.quarter_turns);
-    let transposed = orient::transposes(orientation);
-    let (ow, oh) = if transposed {
-        (info.height, info.width)
-    } else {
-        (info.width, info.height)
-    };
-    // Plan in the upright frame, then resize in the stored frame: rotating the small result is
-    // cheaper than rotating the decoded original.
-    let upright = resize::plan(ow, oh, &opts);
-    let (width, height) = upright.output();
-    if width.max(height) > format.max_dimension() {
-        return Err(Error::too_large_for(format, width, height));
-    }
-    let stored = if transposed {
-        upright.transposed()
-    } else {
-        upright
-    };
-
     let colour = color::Plan::new(source.declared(), opts.color_profile, format)?;
     let mut metadata = if opts.keep_metadata {
         source.metadata()
     } else {
         Metadata::default()
     };
-    if exif_orientation != 1 {
+    if exif != 1 {
         // The pixels will be upright: an orientation kept with them would turn them again.
         metadata.reset_orientation();
     }
+    let bg = colour.background(opts.background).rgba();
 
-    let at_least = (opts.fast_shrink_on_load && stored.resamples(info.width, info.height))
-        .then_some(stored.scaled);
-    let (raster, converted) = source.decode(at_least, &colour)?;
-    let mut raster = resize::resize(raster, &stored, opts.filter)?;
-    // An 8-bit RGB conversion waits for the resized raster: it costs per pixel, and the resize
-    // works on the encoded values either way, so the order changes no colour measurably.
-    if !converted {
-        colour.convert_rgb8(&mut raster.data, raster.alpha)?;
+    let (raster, plan) = if opts.trim.is_some() || opts.free_angle != 0.0 {
+        materialised(source, &opts, &colour, exif, format, bg)?
+    } else {
+        direct(source, &info, &opts, &colour, exif, format)?
+    };
+
+    let mut raster = raster;
+    if let Some(sigma) = opts.blur {
+        blur::blur(&mut raster, sigma);
     }
-    let raster = orient::apply(raster, orientation)?;
-
-    let bg = colour.background(opts.background);
-    let raster = if opts.fit == Fit::Contain && upright.output() != (raster.width, raster.height) {
-        let c = upright.canvas;
-        raster.pad(c.width, c.height, c.x, c.y, [bg.r, bg.g, bg.b, bg.a])
+    if let Some(s) = opts.sharpen {
+        sharpen::sharpen(&mut raster, &s);
+    }
+    let raster = if opts.fit == Fit::Contain && plan.output() != (raster.width, raster.height) {
+        let c = plan.canvas;
+        raster.pad(c.width, c.height, c.x, c.y, bg)
     } else {
         raster
+    };
+    let raster = match opts.extend {
+        Some(edges) => border::extend(raster, edges, bg),
+        None => raster,
     };
     let raster: Raster = if format.supports_alpha() {
         raster
     } else {
-        raster.flatten([bg.r, bg.g, bg.b])
+        raster.flatten([bg[0], bg[1], bg[2]])
     };
     let extra = Embedded {
         icc: colour.embed.as_deref(),
@@ -100,13 +95,181 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         progressive: opts.progressive,
         chroma: opts.chroma_subsampling,
     };
-    let image = encode::encode(&raster, format, settings, extra)?;
+    let image = encode::encode_within(&raster, format, settings, extra, opts.max_bytes)?;
     Ok(Processed {
         image,
         width: raster.width,
         height: raster.height,
         format,
     })
+}
+
+/// The direct path: plan from the header, decode (reduced where free), resize, turn once.
+/// Returns the resized, upright raster and the plan (in the upright frame).
+fn direct(
+    source: Source<'_>,
+    info: &Info,
+    opts: &Resolved,
+    colour: &color::Plan,
+    exif: u8,
+    format: OutputFormat,
+) -> Result<(Raster, Plan)> {
+    let full = (info.width, info.height);
+    let turn = orient::compose(1, opts.flip, opts.flop, opts.quarter_turns);
+    let composed = orient::compose(exif, opts.flip, opts.flop, opts.quarter_turns);
+    let upright = if orient::transposes(exif) {
+        (full.1, full.0)
+    } else {
+        full
+    };
+    let region = extracted(opts.extract, upright)?;
+    let stored_region = orient::rect_to_stored(exif, region, upright.0, upright.1);
+    let shown = if orient::transposes(turn) {
+        (region.height, region.width)
+    } else {
+        (region.width, region.height)
+    };
+    let at = match opts.focus {
+        Focus::Point(x, y) => (x, y),
+        Focus::Smart(_) => (0.5, 0.5),
+    };
+    let mut plan = resize::plan(shown.0, shown.1, opts, at);
+    check_output(&plan, opts, format)?;
+    let mut stored = plan.stored(composed, stored_region);
+
+    let at_least =
+        (opts.fast_shrink_on_load && stored.resamples(full)).then(|| stored.whole_scaled(full));
+    let (raster, converted) = source.decode(at_least, colour)?;
+    if let Focus::Smart(method) = opts.focus
+        && opts.fit == Fit::Cover
+    {
+        let view = analysis_view(&raster, full, &stored, composed)?;
+        plan = resize::plan(
+            shown.0,
+            shown.1,
+            opts,
+            smart::focus(&view, crop_share(&plan), method),
+        );
+        stored = plan.stored(composed, stored_region);
+    }
+    let mut raster = resize::resize(raster, full, &stored, opts.filter)?;
+    // An 8-bit RGB conversion waits for the resized raster: it costs per pixel, and the resize
+    // works on the encoded values either way, so the order changes no colour measurably.
+    if !converted {
+        colour.convert_rgb8(&mut raster.data, raster.alpha)?;
+    }
+    Ok((orient::apply(raster, composed)?, plan))
+}
+
+/// The materialised path, for `trim` and free angles: the whole image, converted and upright,
+/// is trimmed, extracted and turned before the geometry is planned on what is left.
+fn materialised(
+    source: Source<'_>,
+    opts: &Resolved,
+    colour: &color::Plan,
+    exif: u8,
+    format: OutputFormat,
+    background: [u8; 4],
+) -> Result<(Raster, Plan)> {
+    let (mut raster, converted) = source.decode(None, colour)?;
+    if !converted {
+        colour.convert_rgb8(&mut raster.data, raster.alpha)?;
+    }
+    let mut raster = orient::apply(raster, exif)?;
+    if let Some(threshold) = opts.trim
+        && let Some(content) = border::trim_box(&raster, threshold)
+    {
+        raster = raster.crop(content);
+    }
+    if opts.extract.is_some() {
+        let region = extracted(opts.extract, (raster.width, raster.height))?;
+        raster = raster.crop(region);
+    }
+    let turn = orient::compose(1, opts.flip, opts.flop, opts.quarter_turns);
+    let mut raster = orient::apply(raster, turn)?;
+    if opts.free_angle != 0.0 {
+        raster = rotate::rotate(&raster, opts.free_angle, background);
+    }
+    let full = (raster.width, raster.height);
+    let at = match opts.focus {
+        Focus::Point(x, y) => (x, y),
+        Focus::Smart(_) => (0.5, 0.5),
+    };
+    let mut plan = resize::plan(full.0, full.1, opts, at);
+    check_output(&plan, opts, format)?;
+    if let Focus::Smart(method) = opts.focus
+        && opts.fit == Fit::Cover
+    {
+        let view = analysis_view(&raster, full, &plan, 1)?;
+        plan = resize::plan(
+            full.0,
+            full.1,
+            opts,
+            smart::focus(&view, crop_share(&plan), method),
+        );
+    }
+    Ok((resize::resize(raster, full, &plan, opts.filter)?, plan))
+}
+
+/// The region `extract` asks for in an image of `size`, or the whole image.
+fn extracted(extract: Option<Region>, size: (u32, u32)) -> Result<Rect> {
+    let Some(r) = extract else {
+        return Ok(whole(size));
+    };
+    let right = u64::from(r.left) + u64::from(r.width);
+    let bottom = u64::from(r.top) + u64::from(r.height);
+    if right > u64::from(size.0) || bottom > u64::from(size.1) {
+        return Err(Error::invalid(
+            OptionName::Extract,
+            format!(
+                "the region {},{},{},{} (left,top,width,height) reaches outside the {}x{} image",
+                r.left, r.top, r.width, r.height, size.0, size.1
+            ),
+        ));
+    }
+    Ok(Rect {
+        x: r.left,
+        y: r.top,
+        width: r.width,
+        height: r.height,
+    })
+}
+
+/// Refuses, before decoding, an output larger than `format` stores.
+fn check_output(plan: &Plan, opts: &Resolved, format: OutputFormat) -> Result<()> {
+    let (mut width, mut height) = plan.output();
+    if let Some(e) = opts.extend {
+        width = width.saturating_add(e.left).saturating_add(e.right);
+        height = height.saturating_add(e.top).saturating_add(e.bottom);
+    }
+    if width.max(height) > format.max_dimension() {
+        return Err(Error::too_large_for(format, width, height));
+    }
+    Ok(())
+}
+
+/// The share of the scaled image's width and height that the crop keeps.
+fn crop_share(plan: &Plan) -> (f64, f64) {
+    (
+        f64::from(plan.crop.width) / f64::from(plan.scaled.0.max(1)),
+        f64::from(plan.crop.height) / f64::from(plan.scaled.1.max(1)),
+    )
+}
+
+/// A small copy of the planned region of `raster` (a decode of an image of `full` size),
+/// turned by `o` as it will be shown: what smart crop looks at.
+fn analysis_view(raster: &Raster, full: (u32, u32), stored: &Plan, o: u8) -> Result<Raster> {
+    let (sw, sh) = stored.scaled;
+    let shrink = (f64::from(smart::ANALYSIS_SIDE) / f64::from(sw.max(sh).max(1))).min(1.0);
+    let size = |v: u32| ((f64::from(v) * shrink).round() as u32).max(1);
+    let scaled = (size(sw), size(sh));
+    let view = Plan {
+        region: stored.region,
+        scaled,
+        crop: whole(scaled),
+        canvas: whole(scaled),
+    };
+    orient::apply(resize::resample(raster, full, &view, Filter::Bilinear)?, o)
 }
 
 /// Reads the header of `input`: format, size, orientation, alpha, depth.

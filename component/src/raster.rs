@@ -90,6 +90,23 @@ impl Raster {
         canvas
     }
 
+    /// The part of this raster inside `rect` (which must lie inside it).
+    pub fn crop(&self, rect: crate::resize::Rect) -> Raster {
+        let channels = self.channels();
+        let mut data = Vec::with_capacity(rect.width as usize * rect.height as usize * channels);
+        let row_bytes = rect.width as usize * channels;
+        for y in rect.y..rect.y.saturating_add(rect.height) {
+            let start = (y as usize * self.width as usize + rect.x as usize) * channels;
+            data.extend_from_slice(self.data.get(start..start + row_bytes).unwrap_or(&[]));
+        }
+        Raster {
+            width: rect.width,
+            height: rect.height,
+            alpha: self.alpha,
+            data,
+        }
+    }
+
     /// Adds an opaque alpha channel.
     pub fn with_alpha(self) -> Raster {
         if self.alpha {

@@ -17,30 +17,30 @@ pub struct Rect {
     pub height: u32,
 }
 
-/// What to do to an image of a given size: scale the whole image to `scaled`, keep `crop` of
-/// it, and place that at (`canvas.x`, `canvas.y`) on a canvas of `canvas.width` x
-/// `canvas.height` (the output size).
+/// What to do to an image: take `region` of it (in its full-size pixels), scale that to
+/// `scaled`, keep `crop` of the result, and place that at (`canvas.x`, `canvas.y`) on a canvas of
+/// `canvas.width` x `canvas.height` (the output size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
+    pub region: Rect,
     pub scaled: (u32, u32),
     pub crop: Rect,
     pub canvas: Rect,
 }
 
 impl Plan {
-    /// The same plan for the image stored transposed (EXIF orientations 5-8), so that resizing
-    /// can happen before orientation, on the smaller image.
-    pub fn transposed(self) -> Plan {
-        let t = |r: Rect| Rect {
-            x: r.y,
-            y: r.x,
-            width: r.height,
-            height: r.width,
-        };
+    /// The same plan for the image as stored, which orientation `o` (1-8) shows as the
+    /// planned one: `region` is in the stored image's full-size pixels, as `stored_region`
+    /// (this plan's region, mapped by the caller), and `crop` is turned with the image. Lets
+    /// resizing happen before orientation, on the smaller image.
+    pub fn stored(self, o: u8, stored_region: Rect) -> Plan {
+        let (sw, sh) = self.scaled;
+        let transposed = crate::orient::transposes(o);
         Plan {
-            scaled: (self.scaled.1, self.scaled.0),
-            crop: t(self.crop),
-            canvas: t(self.canvas),
+            region: stored_region,
+            scaled: if transposed { (sh, sw) } else { (sw, sh) },
+            crop: crate::orient::rect_to_stored(o, self.crop, sw, sh),
+            canvas: self.canvas,
         }
     }
 
@@ -49,13 +49,28 @@ impl Plan {
         (self.canvas.width, self.canvas.height)
     }
 
-    /// Whether the pixels change size or get cropped at all.
-    pub fn resamples(&self, width: u32, height: u32) -> bool {
-        self.scaled != (width, height) || self.crop != whole(self.scaled)
+    /// Whether the pixels of an image of `full` size change size or get cropped at all.
+    pub fn resamples(&self, full: (u32, u32)) -> bool {
+        self.region != whole(full)
+            || self.scaled != (self.region.width, self.region.height)
+            || self.crop != whole(self.scaled)
+    }
+
+    /// The size the whole image of `full` size has at this plan's scale: a reduced decode at
+    /// least this large loses nothing.
+    pub fn whole_scaled(&self, full: (u32, u32)) -> (u32, u32) {
+        let at = |len: u32, scaled: u32, region: u32| {
+            (u64::from(len) * u64::from(scaled)).div_ceil(u64::from(region.max(1))) as u32
+        };
+        (
+            at(full.0, self.scaled.0, self.region.width),
+            at(full.1, self.scaled.1, self.region.height),
+        )
     }
 }
 
-fn whole((width, height): (u32, u32)) -> Rect {
+/// The rectangle covering an image of this size.
+pub fn whole((width, height): (u32, u32)) -> Rect {
     Rect {
         x: 0,
         y: 0,
@@ -69,8 +84,21 @@ fn scale_dim(len: u32, scale: f64) -> u32 {
     ((f64::from(len) * scale).round() as u32).max(1)
 }
 
-/// Plans the geometry for an image of `width` x `height` (already oriented).
-pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
+/// Where a span of `inner` pixels starts inside `outer` so that the point at fraction `at`
+/// of `outer` is its centre, as far as it can be: 0.5 centres it (rounding down, as an even
+/// split would), 0 and 1 push it to the edges.
+fn place(outer: u32, inner: u32, at: f64) -> u32 {
+    let room = outer.saturating_sub(inner);
+    // Rounded to the nearest, ties down (an odd room splits as the centre's integer division
+    // would); a fraction from an f32 (0.45 is 0.4499999881) must not lose a pixel to `floor`.
+    let start = (at * f64::from(outer) - f64::from(inner) / 2.0 - 0.5).ceil();
+    (start.max(0.0) as u32).min(room)
+}
+
+/// Plans the geometry for an image (or region) of `width` x `height`, already turned as it
+/// will be shown; `at` is the point (fractions of the width and height) the crop of `cover`
+/// centres on, or where `contain` places the image on its canvas.
+pub fn plan(width: u32, height: u32, opts: &Resolved, at: (f64, f64)) -> Plan {
     let (w, h) = (f64::from(width), f64::from(height));
     let sx = opts.max_width.map_or(f64::INFINITY, |m| f64::from(m) / w);
     let sy = opts.max_height.map_or(f64::INFINITY, |m| f64::from(m) / h);
@@ -83,6 +111,7 @@ pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
         }
     };
     let clamp = |v: u32, max: Option<u32>| max.map_or(v, |m| v.min(m));
+    let region = whole((width, height));
     match opts.fit {
         Fit::Inside | Fit::Contain => {
             let s = limit(sx.min(sy));
@@ -93,14 +122,16 @@ pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
             let crop = whole(scaled);
             let canvas = match (opts.fit, opts.max_width, opts.max_height) {
                 (Fit::Contain, Some(bw), Some(bh)) => Rect {
-                    x: (bw - scaled.0) / 2,
-                    y: (bh - scaled.1) / 2,
+                    // The room left over, split by the fraction: centred, or against an edge.
+                    x: (f64::from(bw - scaled.0) * at.0).floor() as u32,
+                    y: (f64::from(bh - scaled.1) * at.1).floor() as u32,
                     width: bw,
                     height: bh,
                 },
                 _ => crop,
             };
             Plan {
+                region,
                 scaled,
                 crop,
                 canvas,
@@ -114,12 +145,13 @@ pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
                 clamp(scaled.1, opts.max_height),
             );
             let crop = Rect {
-                x: (scaled.0 - cw) / 2,
-                y: (scaled.1 - ch) / 2,
+                x: place(scaled.0, cw, at.0),
+                y: place(scaled.1, ch, at.1),
                 width: cw,
                 height: ch,
             };
             Plan {
+                region,
                 scaled,
                 crop,
                 canvas: whole((cw, ch)),
@@ -134,6 +166,7 @@ pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
                 scaled = (scaled.0.min(width), scaled.1.min(height));
             }
             Plan {
+                region,
                 scaled,
                 crop: whole(scaled),
                 canvas: whole(scaled),
@@ -142,16 +175,28 @@ pub fn plan(width: u32, height: u32, opts: &Resolved) -> Plan {
     }
 }
 
-/// Resamples `src` (which may be a reduced decode of an image planned at another size) to the
+/// Resamples `src`, a decode of an image whose full size is `full` (reduced, or not), to the
 /// plan's crop: the result is `plan.crop.width` x `plan.crop.height`.
-pub fn resize(src: Raster, plan: &Plan, filter: Filter) -> Result<Raster> {
-    let crop = plan.crop;
-    if !plan.resamples(src.width, src.height) {
+pub fn resize(src: Raster, full: (u32, u32), plan: &Plan, filter: Filter) -> Result<Raster> {
+    if (src.width, src.height) == full && !plan.resamples(full) {
         return Ok(src);
     }
-    // Map the crop from the planned scale to the decoded raster's pixels.
-    let fx = f64::from(src.width) / f64::from(plan.scaled.0);
-    let fy = f64::from(src.height) / f64::from(plan.scaled.1);
+    resample(&src, full, plan, filter)
+}
+
+/// [`resize`], always into a new raster.
+pub fn resample(src: &Raster, full: (u32, u32), plan: &Plan, filter: Filter) -> Result<Raster> {
+    let crop = plan.crop;
+    // Map the crop from the planned scale to the decoded raster's pixels: through the region
+    // (full-size pixels), then by the decode's own reduction.
+    let (kx, ky) = (
+        f64::from(src.width) / f64::from(full.0),
+        f64::from(src.height) / f64::from(full.1),
+    );
+    let region = plan.region;
+    let fx = f64::from(region.width) / f64::from(plan.scaled.0) * kx;
+    let fy = f64::from(region.height) / f64::from(plan.scaled.1) * ky;
+    let (x0, y0) = (f64::from(region.x) * kx, f64::from(region.y) * ky);
     let pixel_type = if src.alpha {
         PixelType::U8x4
     } else {
@@ -167,15 +212,18 @@ pub fn resize(src: Raster, plan: &Plan, filter: Filter) -> Result<Raster> {
         Filter::Mitchell => ResizeAlg::Convolution(FilterType::Mitchell),
         Filter::Lanczos3 => ResizeAlg::Convolution(FilterType::Lanczos3),
     };
+    // Clamped to the source: the products above may pass its edge by a rounding error.
+    let (left, top) = (x0 + f64::from(crop.x) * fx, y0 + f64::from(crop.y) * fy);
+    let (left, top) = (
+        left.min(f64::from(src.width)),
+        top.min(f64::from(src.height)),
+    );
+    let width = (f64::from(crop.width) * fx).min(f64::from(src.width) - left);
+    let height = (f64::from(crop.height) * fy).min(f64::from(src.height) - top);
     let options = ResizeOptions::new()
         .resize_alg(algorithm)
         .use_alpha(src.alpha)
-        .crop(
-            f64::from(crop.x) * fx,
-            f64::from(crop.y) * fy,
-            f64::from(crop.width) * fx,
-            f64::from(crop.height) * fy,
-        );
+        .crop(left, top, width, height);
     Resizer::new()
         .resize(&source, &mut dst, &options)
         .map_err(resize_error)?;
@@ -194,7 +242,9 @@ fn resize_error(e: impl std::fmt::Display) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::options::{Options, Resolve};
+
+    const CENTRE: (f64, f64) = (0.5, 0.5);
 
     fn opts(w: Option<u32>, h: Option<u32>, fit: Fit, enlarge: bool) -> Resolved {
         Options {
@@ -210,40 +260,79 @@ mod tests {
 
     #[test]
     fn inside_rounds_to_the_box() {
-        let p = plan(2725, 2225, &opts(Some(720), Some(588), Fit::Inside, false));
+        let p = plan(
+            2725,
+            2225,
+            &opts(Some(720), Some(588), Fit::Inside, false),
+            CENTRE,
+        );
         assert_eq!(p.output(), (720, 588));
         let p = plan(
             4000,
             3000,
             &opts(Some(1920), Some(1080), Fit::Inside, false),
+            CENTRE,
         );
         assert_eq!(p.output(), (1440, 1080));
-        let p = plan(4000, 3000, &opts(Some(100), None, Fit::Inside, false));
+        let p = plan(
+            4000,
+            3000,
+            &opts(Some(100), None, Fit::Inside, false),
+            CENTRE,
+        );
         assert_eq!(p.output(), (100, 75));
     }
 
     #[test]
     fn never_enlarges_unless_asked() {
         assert_eq!(
-            plan(50, 40, &opts(Some(100), Some(100), Fit::Inside, false)).output(),
+            plan(
+                50,
+                40,
+                &opts(Some(100), Some(100), Fit::Inside, false),
+                CENTRE
+            )
+            .output(),
             (50, 40)
         );
         assert_eq!(
-            plan(50, 40, &opts(Some(100), Some(100), Fit::Inside, true)).output(),
+            plan(
+                50,
+                40,
+                &opts(Some(100), Some(100), Fit::Inside, true),
+                CENTRE
+            )
+            .output(),
             (100, 80)
         );
-        let c = plan(50, 40, &opts(Some(100), Some(100), Fit::Contain, false));
+        let c = plan(
+            50,
+            40,
+            &opts(Some(100), Some(100), Fit::Contain, false),
+            CENTRE,
+        );
         assert_eq!(c.output(), (100, 100));
         assert_eq!((c.canvas.x, c.canvas.y), (25, 30));
         assert_eq!(
-            plan(50, 40, &opts(Some(100), Some(20), Fit::Cover, false)).output(),
+            plan(
+                50,
+                40,
+                &opts(Some(100), Some(20), Fit::Cover, false),
+                CENTRE
+            )
+            .output(),
             (50, 20)
         );
     }
 
     #[test]
     fn cover_crops_the_centre() {
-        let p = plan(400, 200, &opts(Some(100), Some(100), Fit::Cover, false));
+        let p = plan(
+            400,
+            200,
+            &opts(Some(100), Some(100), Fit::Cover, false),
+            CENTRE,
+        );
         assert_eq!(p.scaled, (200, 100));
         assert_eq!(
             p.crop,
@@ -258,17 +347,44 @@ mod tests {
     }
 
     #[test]
+    fn gravity_and_focal_points_move_the_crop() {
+        let o = opts(Some(100), Some(100), Fit::Cover, false);
+        let x = |at| plan(400, 200, &o, at).crop.x;
+        assert_eq!(x((0.0, 0.5)), 0);
+        assert_eq!(x((1.0, 0.5)), 100);
+        // A point near an edge keeps the crop inside the image.
+        assert_eq!(x((0.9, 0.5)), 100);
+        assert_eq!(x((0.25, 0.5)), 0);
+        assert_eq!(x((0.375, 0.5)), 25);
+        let c = |at| plan(50, 40, &opts(Some(100), Some(100), Fit::Contain, false), at).canvas;
+        assert_eq!((c((0.0, 0.0)).x, c((0.0, 0.0)).y), (0, 0));
+        assert_eq!((c((1.0, 1.0)).x, c((1.0, 1.0)).y), (50, 60));
+    }
+
+    #[test]
     fn extreme_aspect_ratios_keep_a_pixel() {
         assert_eq!(
-            plan(100_000, 1, &opts(Some(100), Some(100), Fit::Inside, false)).output(),
+            plan(
+                100_000,
+                1,
+                &opts(Some(100), Some(100), Fit::Inside, false),
+                CENTRE
+            )
+            .output(),
             (100, 1)
         );
         assert_eq!(
-            plan(1, 100_000, &opts(Some(100), Some(100), Fit::Inside, false)).output(),
+            plan(
+                1,
+                100_000,
+                &opts(Some(100), Some(100), Fit::Inside, false),
+                CENTRE
+            )
+            .output(),
             (1, 100)
         );
         assert_eq!(
-            plan(1, 1, &opts(Some(100), Some(100), Fit::Fill, true)).output(),
+            plan(1, 1, &opts(Some(100), Some(100), Fit::Fill, true), CENTRE).output(),
             (100, 100)
         );
     }
@@ -276,8 +392,8 @@ mod tests {
     #[test]
     fn resize_with_crop_and_alpha() {
         let src = Raster::filled(40, 20, true, [10, 20, 30, 128]);
-        let p = plan(40, 20, &opts(Some(10), Some(10), Fit::Cover, false));
-        let out = resize(src, &p, Filter::Lanczos3).unwrap();
+        let p = plan(40, 20, &opts(Some(10), Some(10), Fit::Cover, false), CENTRE);
+        let out = resize(src, (40, 20), &p, Filter::Lanczos3).unwrap();
         assert_eq!((out.width, out.height), (10, 10));
         assert!(out.data.chunks_exact(4).all(|px| px == [10, 20, 30, 128]));
     }

@@ -49,7 +49,9 @@ function call(f) {
 /**
  * Decodes, orients, resizes and encodes `image` (a Uint8Array or Buffer).
  * `format` is one of `names.OutputFormat` (default 'jpeg'); the other fields are the WIT
- * `options` record's, in camelCase (maxWidth, quality, fit, ...).
+ * `options` record's, in camelCase (maxWidth, quality, fit, ...); a record option is an object
+ * of its fields (`extract: { left, top, width, height }`, `focalPoint: { x, y }`,
+ * `extend: { top, right, bottom, left }`).
  */
 export function process(image, { format = 'jpeg', ...options } = {}) {
   return call(() => processor.processWithFormat(image, options, format));

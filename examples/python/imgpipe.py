@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import wasmtime
-from wasmtime.component import Component, EnumType, Linker, OptionType, Record, Variant
+from wasmtime.component import F32, Component, EnumType, Linker, OptionType, Record, RecordType, Variant
 
 INTERFACE = "imgpipe:image/processor@0.1.0"
 
@@ -30,11 +30,13 @@ class Names:
     """The names the processor takes, read from the component's own types (its WIT), so this
     module holds no copy of them: ``formats`` (output formats), ``options`` (the fields of
     ``options`` as Python keywords, in the record's order), ``enums`` (the values of each enum
-    option, e.g. ``enums["fit"]``) and ``errors`` (the error cases)."""
+    option, e.g. ``enums["fit"]``), ``records`` (each record option's fields, in order, with
+    their types, e.g. ``records["extract"]``) and ``errors`` (the error cases)."""
 
     formats: tuple
     options: tuple
     enums: dict
+    records: dict
     errors: tuple
 
 
@@ -48,11 +50,17 @@ def _names(engine: wasmtime.Engine, component: Component) -> Names:
             ty = ty.payload
         return tuple(ty.names) if isinstance(ty, EnumType) else None
 
+    def record(ty: Any) -> Optional[tuple]:
+        if isinstance(ty, OptionType):
+            ty = ty.payload
+        return tuple(ty.fields) if isinstance(ty, RecordType) else None
+
     fields = [(name.replace("-", "_"), ty) for name, ty in params["options"].fields]
     return Names(
         formats=enum(params["format"]),
         options=tuple(name for name, _ in fields),
         enums={name: enum(ty) for name, ty in fields if enum(ty)},
+        records={name: record(ty) for name, ty in fields if record(ty)},
         errors=tuple(case for case, _ in func.result.err.cases),
     )
 
@@ -164,7 +172,9 @@ class Processor:
 
         Options (all optional, the component's defaults otherwise) are the fields of the WIT
         ``options`` record with ``_`` for ``-`` (``self.names.options``); the enum ones take the
-        WIT's values (``self.names.enums``); background is ``(r, g, b[, a])``.
+        WIT's values (``self.names.enums``); a record (``extract``, ``focal_point``, ``extend``,
+        ``background``) is a dict of its fields, a sequence of them in order, or the HTTP
+        query's text (``"10,20,300,200"``); ``background`` may leave out alpha.
         """
         formats = self.names.formats
         if format not in formats:
@@ -195,10 +205,8 @@ class Processor:
         record = Record()
         for name in names.options:
             value = options.get(name)
-            if name == "background" and value is not None:
-                r, g, b, *a = value
-                value = Record()
-                value.r, value.g, value.b, value.a = r, g, b, (a[0] if a else 255)
+            if name in names.records and value is not None:
+                value = _record(name, value, names.records[name])
             setattr(record, name.replace("_", "-"), value)
         return record
 
@@ -212,6 +220,32 @@ class Processor:
     def stats(self) -> dict:
         """This instance's counters, with the WIT field names."""
         return _plain(self._call(self._stats))
+
+
+def _record(name: str, value: Any, fields: tuple) -> Record:
+    """A record option from a dict, a sequence in field order, or comma-separated text."""
+    if isinstance(value, Record):
+        return value
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+        # One number for every field (``extend="10"``), as the HTTP query takes it.
+        if len(value) == 1 and len(fields) == 4 and name == "extend":
+            value = value * 4
+    if isinstance(value, dict):
+        value = [value.get(field) for field, _ in fields]
+    values = list(value)
+    if name == "background" and len(values) == 3:
+        values.append(255)
+    if len(values) != len(fields) or any(v is None for v in values):
+        order = ",".join(field for field, _ in fields)
+        raise InvalidOption(f"invalid option {name}: must be {order} (a dict, a sequence or text), got {value!r}", name)
+    out = Record()
+    try:
+        for (field, ty), v in zip(fields, values):
+            setattr(out, field, float(v) if isinstance(ty, F32) else int(v))
+    except ValueError:
+        raise InvalidOption(f"invalid option {name}: must be numbers, got {value!r}", name) from None
+    return out
 
 
 def _error(variant: Variant) -> ImgpipeError:

@@ -39,76 +39,26 @@ pub mod bindings {
 /// The WIT types, under short names.
 pub mod wit {
     pub use crate::bindings::imgpipe::image::types::{
-        ChromaSubsampling, Color, ColorProfile, Error, ErrorCounts, ErrorKind, ErrorRecord, Filter,
-        Fit, ImageInfo, InputFormat, InstanceStats, InvalidOption, LimitKind, Options,
-        OutputFormat, Processed, TooLarge,
+        ChromaSubsampling, Color, ColorProfile, Edges, Error, ErrorCounts, ErrorKind, ErrorRecord,
+        Filter, Fit, Gravity, ImageInfo, InputFormat, InstanceStats, InvalidOption, LimitKind,
+        Options, OutputFormat, Point, Processed, Region, TooLarge,
     };
 }
 
-// The WIT's enums as wasmtime generates them, and the names crate's (which own the names).
-imgpipe_names::mirror_wit_enums!(wit);
+// The WIT's enums and records as wasmtime generates them, and the names crate's (which own the
+// names).
+imgpipe_names::mirror_wit_types!(wit);
 
-impl From<imgpipe_names::Color> for wit::Color {
-    fn from(c: imgpipe_names::Color) -> wit::Color {
-        wit::Color {
-            r: c.r,
-            g: c.g,
-            b: c.b,
-            a: c.a,
-        }
-    }
-}
-
-/// The pipeline's options (the native crate's, with the names crate's types) as the WIT record.
-impl From<&imgpipe_component::Options> for wit::Options {
-    fn from(o: &imgpipe_component::Options) -> wit::Options {
-        wit::Options {
-            quality: o.quality,
-            max_width: o.max_width,
-            max_height: o.max_height,
-            fit: o.fit.map(Into::into),
-            filter: o.filter.map(Into::into),
-            background: o.background.map(Into::into),
-            auto_orient: o.auto_orient,
-            allow_enlarge: o.allow_enlarge,
-            max_input_pixels: o.max_input_pixels,
-            max_input_bytes: o.max_input_bytes,
-            fast_shrink_on_load: o.fast_shrink_on_load,
-            color_profile: o.color_profile.map(Into::into),
-            keep_metadata: o.keep_metadata,
-            rotate: o.rotate,
-            flip: o.flip,
-            flop: o.flop,
-            progressive: o.progressive,
-            chroma_subsampling: o.chroma_subsampling.map(Into::into),
-            dpr: o.dpr,
-        }
+/// The pipeline's options (the names crate's) as the WIT record.
+impl From<&imgpipe_names::Options> for wit::Options {
+    fn from(o: &imgpipe_names::Options) -> wit::Options {
+        o.clone().into()
     }
 }
 
 /// Every option unset: the component applies its documented defaults.
 impl Default for wit::Options {
     fn default() -> Self {
-        wit::Options {
-            quality: None,
-            max_width: None,
-            max_height: None,
-            fit: None,
-            filter: None,
-            background: None,
-            auto_orient: None,
-            allow_enlarge: None,
-            max_input_pixels: None,
-            max_input_bytes: None,
-            fast_shrink_on_load: None,
-            color_profile: None,
-            keep_metadata: None,
-            rotate: None,
-            flip: None,
-            flop: None,
-            progressive: None,
-            chroma_subsampling: None,
-            dpr: None,
-        }
+        imgpipe_names::Options::default().into()
     }
 }

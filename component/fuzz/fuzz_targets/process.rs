@@ -18,5 +18,20 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         keep_metadata: Some(data.len() % 3 == 0),
         ..Default::default()
     };
+    // And a fifth through the operations that look at the pixels: trim, a free turn, smart
+    // crop, blur and sharpen.
+    let options = if data.len() % 5 == 0 {
+        imgpipe_component::Options {
+            trim: Some(10.0),
+            rotate: Some(30.0),
+            fit: Some(imgpipe_component::Fit::Cover),
+            gravity: Some(imgpipe_component::options::Gravity::Attention),
+            blur: Some(1.5),
+            sharpen: Some(1.0),
+            ..options
+        }
+    } else {
+        options
+    };
     let _ = imgpipe_component::process(data, &options, imgpipe_component::OutputFormat::Png);
 });

@@ -44,20 +44,10 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
         ));
     };
     for (name, value) in &parsed.options {
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            serde_json::Value::Bool(b) => b.to_string(),
-            _ => {
-                let why = format!("must be a string, number or boolean, got {value}");
-                return Err(match OptionName::parse(name) {
-                    Ok(option) => Failure::invalid_option(option.as_str(), option.refusal(&why)),
-                    Err(_) => {
-                        Failure::invalid_option(name, format!("invalid option {name}: {why}"))
-                    }
-                });
-            }
-        };
+        let text = text_form(name, value).map_err(|why| match OptionName::parse(name) {
+            Ok(option) => Failure::invalid_option(option.as_str(), option.refusal(&why)),
+            Err(_) => Failure::invalid_option(name, format!("invalid option {name}: {why}")),
+        })?;
         params
             .set(name, &text)
             .map_err(|e| Failure::invalid_option(&e.name, e.message))?;
@@ -74,6 +64,41 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
         )
     })?;
     Ok((bytes, params))
+}
+
+/// A JSON value as the query would write it: strings, numbers and booleans as they are; a
+/// record (`extract`, `focal-point`, `extend`) as an array of its fields in order, or an object
+/// of them, joined by commas.
+fn text_form(name: &str, value: &serde_json::Value) -> Result<String, String> {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    if let Some(text) = scalar(value) {
+        return Ok(text);
+    }
+    let fields = OptionName::parse(name).ok().and_then(OptionName::fields);
+    let joined = match (value, fields) {
+        (Value::Array(items), Some(_)) => items.iter().map(scalar).collect::<Option<Vec<_>>>(),
+        (Value::Object(map), Some(fields)) => fields
+            .iter()
+            .map(|f| map.get(*f).and_then(scalar))
+            .collect::<Option<Vec<_>>>(),
+        _ => None,
+    };
+    joined
+        .map(|parts| parts.join(","))
+        .ok_or_else(|| match fields {
+            Some(fields) => format!(
+                "must be \"{}\", an array or an object of {}; got {value}",
+                fields.join(","),
+                fields.join(", ")
+            ),
+            None => format!("must be a string, number or boolean, got {value}"),
+        })
 }
 
 /// A processed image as the JSON answer.
@@ -115,10 +140,35 @@ mod tests {
             parse_alone(br#"{"image":"AQID","w":720,"q":"80","format":"png","enlarge":true}"#)
                 .unwrap();
         assert_eq!(image, [1, 2, 3]);
-        assert_eq!(params.max_width, Some(720));
-        assert_eq!(params.quality, Some(80));
+        assert_eq!(params.options.max_width, Some(720));
+        assert_eq!(params.options.quality, Some(80));
         assert_eq!(params.format, Some(Format::Fixed(OutputFormat::Png)));
-        assert_eq!(params.allow_enlarge, Some(true));
+        assert_eq!(params.options.allow_enlarge, Some(true));
+    }
+
+    #[test]
+    fn records_come_as_text_arrays_or_objects() {
+        let region = imgpipe_names::Region {
+            left: 1,
+            top: 2,
+            width: 3,
+            height: 4,
+        };
+        for body in [
+            br#"{"image":"AQI=","extract":"1,2,3,4"}"#.as_slice(),
+            br#"{"image":"AQI=","extract":[1,2,3,4]}"#,
+            br#"{"image":"AQI=","extract":{"height":4,"width":3,"top":2,"left":1}}"#,
+        ] {
+            assert_eq!(parse_alone(body).unwrap().1.options.extract, Some(region));
+        }
+        let (_, p) = parse_alone(br#"{"image":"AQI=","fp":{"x":0.5,"y":0.25}}"#).unwrap();
+        assert_eq!(
+            p.options.focal_point,
+            Some(imgpipe_names::Point { x: 0.5, y: 0.25 })
+        );
+        let e = parse_alone(br#"{"image":"AQI=","extract":{"left":1}}"#).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("extract"));
+        assert!(e.message.contains("left,top,width,height"), "{}", e.message);
     }
 
     #[test]

@@ -8,11 +8,14 @@
 //!   `Content-Type: application/json` and `{"image": "<base64>", ...options}` it answers JSON
 //!   (see [`contract`]). Options take the WIT `options` field names or their short aliases
 //!   (`w`, `h`, `q`, `bg`, `enlarge`, `orient`; see [`params`]).
+//! - Every image answer carries a strong `ETag` and `Cache-Control` ([`cache`]); a request
+//!   whose `If-None-Match` holds its tag is answered 304 before anything is processed.
 //! - `GET /health`, and `GET /`, an upload page.
 //!
 //! The parsing and error mapping are plain Rust, tested natively; only [`server`] needs wasm.
 
 pub mod accept;
+pub mod cache;
 pub mod contract;
 pub mod params;
 pub mod reply;

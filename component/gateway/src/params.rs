@@ -6,10 +6,7 @@
 
 use std::fmt;
 
-use imgpipe_names::{
-    ChromaSubsampling, Color, ColorProfile, Filter, Fit, Name, OptionName, OutputFormat,
-    UnknownName,
-};
+use imgpipe_names::{Name, OptionName, Options, OutputFormat, UnknownName};
 
 /// The query's name for the output format (a parameter of `process-with-format`, not an option).
 pub const FORMAT: &str = "format";
@@ -24,27 +21,11 @@ pub enum Format {
     Fixed(OutputFormat),
 }
 
-/// What one request asks for, with the WIT `options` field names. `None` leaves the
-/// processor's default.
+/// What one request asks for: the WIT `options` (as `imgpipe-names` holds them; `None` leaves
+/// the processor's default) and the output format.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
-    pub quality: Option<u8>,
-    pub max_width: Option<u32>,
-    pub max_height: Option<u32>,
-    pub fit: Option<Fit>,
-    pub filter: Option<Filter>,
-    pub background: Option<Color>,
-    pub auto_orient: Option<bool>,
-    pub allow_enlarge: Option<bool>,
-    pub fast_shrink_on_load: Option<bool>,
-    pub color_profile: Option<ColorProfile>,
-    pub keep_metadata: Option<bool>,
-    pub rotate: Option<i32>,
-    pub flip: Option<bool>,
-    pub flop: Option<bool>,
-    pub progressive: Option<bool>,
-    pub chroma_subsampling: Option<ChromaSubsampling>,
-    pub dpr: Option<f32>,
+    pub options: Options,
     /// Default JPEG, as the processor's `process`.
     pub format: Option<Format>,
 }
@@ -92,43 +73,42 @@ impl Params {
             name: option.as_str().to_string(),
             message: option.refusal(&why),
         };
+        let o = &mut self.options;
         match option {
-            OptionName::Quality => self.quality = Some(number(option, value).map_err(refuse)?),
-            OptionName::MaxWidth => self.max_width = Some(number(option, value).map_err(refuse)?),
-            OptionName::MaxHeight => {
-                self.max_height = Some(number(option, value).map_err(refuse)?);
-            }
-            OptionName::Fit => self.fit = Some(name_of(value).map_err(refuse)?),
-            OptionName::Filter => self.filter = Some(name_of(value).map_err(refuse)?),
-            OptionName::Background => {
-                self.background = Some(value.parse().map_err(|e| refuse(format!("{e}")))?);
-            }
-            OptionName::AutoOrient => self.auto_orient = Some(boolean(value).map_err(refuse)?),
-            OptionName::AllowEnlarge => {
-                self.allow_enlarge = Some(boolean(value).map_err(refuse)?);
-            }
-            OptionName::FastShrinkOnLoad => {
-                self.fast_shrink_on_load = Some(boolean(value).map_err(refuse)?);
-            }
-            OptionName::ColorProfile => self.color_profile = Some(name_of(value).map_err(refuse)?),
-            OptionName::KeepMetadata => self.keep_metadata = Some(boolean(value).map_err(refuse)?),
-            OptionName::Rotate => {
-                let degrees: i32 = value
-                    .parse()
-                    .map_err(|_| refuse(format!("must be a whole number, got {value:?}")))?;
-                self.rotate = Some(degrees);
-            }
-            OptionName::Flip => self.flip = Some(boolean(value).map_err(refuse)?),
-            OptionName::Flop => self.flop = Some(boolean(value).map_err(refuse)?),
-            OptionName::Progressive => self.progressive = Some(boolean(value).map_err(refuse)?),
-            OptionName::Dpr => {
-                let ratio: f32 = value
-                    .parse()
-                    .map_err(|_| refuse(format!("must be a number, got {value:?}")))?;
-                self.dpr = Some(ratio);
-            }
+            OptionName::Quality => o.quality = Some(number(option, value).map_err(refuse)?),
+            OptionName::MaxWidth => o.max_width = Some(number(option, value).map_err(refuse)?),
+            OptionName::MaxHeight => o.max_height = Some(number(option, value).map_err(refuse)?),
+            OptionName::MaxBytes => o.max_bytes = Some(number(option, value).map_err(refuse)?),
+            OptionName::Fit => o.fit = Some(name_of(value).map_err(refuse)?),
+            OptionName::Filter => o.filter = Some(name_of(value).map_err(refuse)?),
+            OptionName::ColorProfile => o.color_profile = Some(name_of(value).map_err(refuse)?),
             OptionName::ChromaSubsampling => {
-                self.chroma_subsampling = Some(name_of(value).map_err(refuse)?);
+                o.chroma_subsampling = Some(name_of(value).map_err(refuse)?);
+            }
+            OptionName::Gravity => o.gravity = Some(name_of(value).map_err(refuse)?),
+            OptionName::Background => o.background = Some(parsed(value).map_err(refuse)?),
+            OptionName::Extract => o.extract = Some(parsed(value).map_err(refuse)?),
+            OptionName::FocalPoint => o.focal_point = Some(parsed(value).map_err(refuse)?),
+            OptionName::Extend => o.extend = Some(parsed(value).map_err(refuse)?),
+            OptionName::AutoOrient => o.auto_orient = Some(boolean(value).map_err(refuse)?),
+            OptionName::AllowEnlarge => o.allow_enlarge = Some(boolean(value).map_err(refuse)?),
+            OptionName::FastShrinkOnLoad => {
+                o.fast_shrink_on_load = Some(boolean(value).map_err(refuse)?);
+            }
+            OptionName::KeepMetadata => o.keep_metadata = Some(boolean(value).map_err(refuse)?),
+            OptionName::Flip => o.flip = Some(boolean(value).map_err(refuse)?),
+            OptionName::Flop => o.flop = Some(boolean(value).map_err(refuse)?),
+            OptionName::Progressive => o.progressive = Some(boolean(value).map_err(refuse)?),
+            OptionName::Rotate => o.rotate = Some(fraction(option, value).map_err(refuse)?),
+            OptionName::Dpr => o.dpr = Some(fraction(option, value).map_err(refuse)?),
+            OptionName::Trim => o.trim = Some(fraction(option, value).map_err(refuse)?),
+            OptionName::Blur => o.blur = Some(fraction(option, value).map_err(refuse)?),
+            OptionName::Sharpen => o.sharpen = Some(fraction(option, value).map_err(refuse)?),
+            OptionName::SharpenFlat => {
+                o.sharpen_flat = Some(fraction(option, value).map_err(refuse)?);
+            }
+            OptionName::SharpenJagged => {
+                o.sharpen_jagged = Some(fraction(option, value).map_err(refuse)?);
             }
             // A client may not lift the service's limits (nor is there a reason to lower them).
             OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
@@ -182,6 +162,21 @@ fn number<T: TryFrom<u64>>(option: OptionName, value: &str) -> Result<T, String>
     T::try_from(n).map_err(|_| format!("is out of range, got {n}"))
 }
 
+/// A number, checked against the option's range in the processor's words.
+fn fraction(option: OptionName, value: &str) -> Result<f32, String> {
+    let n: f32 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("must be a number, got {value:?}"))?;
+    option.check_float(n)?;
+    Ok(n)
+}
+
+/// A value with its own text form: a colour, or a record's comma-separated fields.
+fn parsed<T: std::str::FromStr<Err: fmt::Display>>(value: &str) -> Result<T, String> {
+    value.parse().map_err(|e: T::Err| e.to_string())
+}
+
 fn boolean(value: &str) -> Result<bool, String> {
     match value {
         "true" | "1" | "yes" => Ok(true),
@@ -225,39 +220,43 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use imgpipe_names::{
+        ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Point, Region,
+    };
 
     #[test]
     fn reads_every_option_by_alias() {
         let p = Params::from_query(Some(
-            "w=720&h=588&q=80&format=webp&fit=cover&filter=catmull-rom&bg=%23ff000080&enlarge=true&orient=0",
+            "w=720&h=588&q=80&format=webp&fit=cover&filter=catmull-rom&bg=%23ff000080&enlarge=true&orient=0&g=soea&padding=4",
         ))
         .unwrap();
         assert_eq!(
             p,
             Params {
-                max_width: Some(720),
-                max_height: Some(588),
-                quality: Some(80),
+                options: Options {
+                    max_width: Some(720),
+                    max_height: Some(588),
+                    quality: Some(80),
+                    fit: Some(Fit::Cover),
+                    filter: Some(Filter::CatmullRom),
+                    background: Some(Color {
+                        r: 255,
+                        g: 0,
+                        b: 0,
+                        a: 128
+                    }),
+                    allow_enlarge: Some(true),
+                    auto_orient: Some(false),
+                    gravity: Some(Gravity::SouthEast),
+                    extend: Some(Edges {
+                        top: 4,
+                        right: 4,
+                        bottom: 4,
+                        left: 4
+                    }),
+                    ..Options::default()
+                },
                 format: Some(Format::Fixed(OutputFormat::Webp)),
-                fit: Some(Fit::Cover),
-                filter: Some(Filter::CatmullRom),
-                background: Some(Color {
-                    r: 255,
-                    g: 0,
-                    b: 0,
-                    a: 128
-                }),
-                allow_enlarge: Some(true),
-                auto_orient: Some(false),
-                fast_shrink_on_load: None,
-                color_profile: None,
-                keep_metadata: None,
-                rotate: None,
-                flip: None,
-                flop: None,
-                progressive: None,
-                chroma_subsampling: None,
-                dpr: None,
             }
         );
     }
@@ -265,29 +264,57 @@ mod tests {
     #[test]
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
-            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4&dpr=1.5",
+            "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4&dpr=1.5\
+             &trim=12.5&extract=1,2,30,40&gravity=attention&fp=0.25,0.75&blur=2&sharpen=1.5&sharpen-flat=0.5&sharpen-jagged=3&extend=1,2,3,4&max-bytes=20000",
         ))
         .unwrap();
+        let o = &p.options;
         assert_eq!(
-            (p.max_width, p.max_height, p.quality, p.format),
+            (o.max_width, o.max_height, o.quality, p.format),
             (Some(10), Some(20), Some(30), Some(Format::Auto))
         );
-        assert_eq!(p.background.map(Color::rgba), Some([0x10, 0x20, 0x30, 255]));
+        assert_eq!(o.background.map(Color::rgba), Some([0x10, 0x20, 0x30, 255]));
         assert_eq!(
-            (p.allow_enlarge, p.auto_orient, p.fast_shrink_on_load),
+            (o.allow_enlarge, o.auto_orient, o.fast_shrink_on_load),
             (Some(true), Some(false), Some(false))
         );
-        assert_eq!(p.color_profile, Some(ColorProfile::P3));
-        assert_eq!(p.keep_metadata, Some(true));
+        assert_eq!(o.color_profile, Some(ColorProfile::P3));
+        assert_eq!(o.keep_metadata, Some(true));
         assert_eq!(
-            (p.rotate, p.flip, p.flop),
-            (Some(-90), Some(true), Some(false))
+            (o.rotate, o.flip, o.flop),
+            (Some(-90.0), Some(true), Some(false))
         );
         assert_eq!(
-            (p.progressive, p.chroma_subsampling),
+            (o.progressive, o.chroma_subsampling),
             (Some(true), Some(ChromaSubsampling::Yuv444))
         );
-        assert_eq!(p.dpr, Some(1.5));
+        assert_eq!(o.dpr, Some(1.5));
+        assert_eq!(o.trim, Some(12.5));
+        assert_eq!(
+            o.extract,
+            Some(Region {
+                left: 1,
+                top: 2,
+                width: 30,
+                height: 40
+            })
+        );
+        assert_eq!(o.gravity, Some(Gravity::Attention));
+        assert_eq!(o.focal_point, Some(Point { x: 0.25, y: 0.75 }));
+        assert_eq!(
+            (o.blur, o.sharpen, o.sharpen_flat, o.sharpen_jagged),
+            (Some(2.0), Some(1.5), Some(0.5), Some(3.0))
+        );
+        assert_eq!(
+            o.extend,
+            Some(Edges {
+                top: 1,
+                right: 2,
+                bottom: 3,
+                left: 4
+            })
+        );
+        assert_eq!(o.max_bytes, Some(20_000));
     }
 
     #[test]
@@ -314,6 +341,15 @@ mod tests {
             ("max-input-bytes=1", "max-input-bytes"),
             ("icc=cmyk", "color-profile"),
             ("width2=3", "width2"),
+            ("blur=0", "blur"),
+            ("blur=-1", "blur"),
+            ("sharpen=11", "sharpen"),
+            ("rotate=nan", "rotate"),
+            ("fp=2", "focal-point"),
+            ("extract=1,2,3", "extract"),
+            ("extend=a", "extend"),
+            ("gravity=middle", "gravity"),
+            ("max-bytes=0", "max-bytes"),
         ] {
             let err = Params::from_query(Some(query)).unwrap_err();
             assert_eq!(err.name, name, "{query}");

@@ -9,10 +9,10 @@ use wstd::http::{Body, BodyExt, Method, Request, Response};
 use imgpipe_names::{ChromaSubsampling, ColorProfile, ErrorKind, HttpProblem, OutputFormat};
 
 use crate::accept::negotiate;
-use crate::contract;
 use crate::params::{Format, Params};
 use crate::reply::Failure;
 use crate::{MAX_BODY_BYTES, MAX_JSON_BYTES};
+use crate::{cache, contract};
 
 use bindings::imgpipe::image::processor;
 use bindings::imgpipe::image::types as wit;
@@ -100,6 +100,7 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
             .starts_with("application/json")
     });
     let accept = header("accept");
+    let if_none_match = header("if-none-match");
     let params = Params::from_query(request.uri().query())
         .map_err(|e| Failure::invalid_option(&e.name, e.message));
     let limit = if is_json {
@@ -124,11 +125,25 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
         Format::Auto => negotiate(
             accept.as_deref(),
             params
+                .options
                 .color_profile
                 .is_none_or(|mode| mode == ColorProfile::Srgb),
         ),
         Format::Fixed(chosen) => chosen,
     };
+    let etag = cache::etag(&image, &params, format, is_json);
+    let cache_control = cache::cache_control();
+    let mut headers = vec![
+        ("etag", etag.as_str()),
+        ("cache-control", cache_control.as_str()),
+    ];
+    if auto {
+        headers.push(("vary", "Accept"));
+    }
+    if if_none_match.is_some_and(|tags| cache::matches(&tags, &etag)) {
+        // The client holds these very bytes: nothing is processed.
+        return Ok(respond(304, "", Vec::new(), &headers));
+    }
     let started = Instant::now();
     let result = processor::process_with_format(&image, options(&params), format.into());
     let millis = started.elapsed().as_secs_f64() * 1000.0;
@@ -136,14 +151,11 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
 
     let timing = format!("process;dur={millis:.2}");
     let (width, height) = (out.width.to_string(), out.height.to_string());
-    let mut headers = vec![
+    headers.extend([
         ("server-timing", timing.as_str()),
         ("x-image-width", width.as_str()),
         ("x-image-height", height.as_str()),
-    ];
-    if auto {
-        headers.push(("vary", "Accept"));
-    }
+    ]);
     if is_json {
         let format = OutputFormat::from(out.format).as_str();
         let answer = contract::Answer::new(&out.image, out.width, out.height, format);
@@ -209,7 +221,9 @@ fn respond(
     *response.status_mut() =
         wstd::http::StatusCode::from_u16(status).unwrap_or(wstd::http::StatusCode::OK);
     let map = response.headers_mut();
-    for (name, value) in std::iter::once(&("content-type", content_type)).chain(headers) {
+    // A 304 has no body, so no type.
+    let content_type = (!content_type.is_empty()).then_some(("content-type", content_type));
+    for (name, value) in content_type.iter().chain(headers) {
         if let Ok(value) = wstd::http::HeaderValue::from_str(value) {
             map.insert(*name, value);
         }
@@ -232,36 +246,12 @@ fn failure(error: wit::Error) -> Failure {
     }
 }
 
-imgpipe_names::mirror_wit_enums!(wit);
+imgpipe_names::mirror_wit_types!(wit);
 
 fn options(p: &Params) -> wit::Options {
-    wit::Options {
-        quality: p.quality,
-        max_width: p.max_width,
-        max_height: p.max_height,
-        fit: p.fit.map(Into::into),
-        filter: p.filter.map(Into::into),
-        background: p.background.map(|c| wit::Color {
-            r: c.r,
-            g: c.g,
-            b: c.b,
-            a: c.a,
-        }),
-        auto_orient: p.auto_orient,
-        allow_enlarge: p.allow_enlarge,
-        // The processor's defaults (64 MiB, 100 MP) are the service's limits too.
-        max_input_pixels: None,
-        max_input_bytes: None,
-        fast_shrink_on_load: p.fast_shrink_on_load,
-        color_profile: p.color_profile.map(Into::into),
-        keep_metadata: p.keep_metadata,
-        rotate: p.rotate,
-        flip: p.flip,
-        flop: p.flop,
-        progressive: p.progressive,
-        chroma_subsampling: p.chroma_subsampling.map(Into::into),
-        dpr: p.dpr,
-    }
+    // The processor's defaults (64 MiB, 100 MP) are the service's limits too: `Params` refuses
+    // them from a request, and they are never set here.
+    p.options.clone().into()
 }
 
 /// The upload page, its menus filled with every format, fit, filter and colour-profile mode
@@ -286,4 +276,5 @@ fn page() -> String {
         "<!--chroma-subsamplings-->",
         &options::<ChromaSubsampling>(None),
     )
+    .replace("<!--gravities-->", &options::<imgpipe_names::Gravity>(None))
 }

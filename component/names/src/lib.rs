@@ -13,6 +13,7 @@ mod color;
 mod formats;
 mod options;
 mod problem;
+mod records;
 
 use std::fmt;
 
@@ -20,9 +21,11 @@ pub use color::{BadColor, Color};
 pub use formats::{InputFormat, OutputFormat};
 pub use options::{
     ChromaSubsampling, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, DPR_RANGE, Filter, Fit, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
+    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, DPR_RANGE, Filter, Fit, Gravity,
+    MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
 };
 pub use problem::{ErrorKind, HttpProblem, LimitKind, Problem};
+pub use records::{Edges, Fields, Options, Point, Region};
 
 /// A closed set of names: a WIT enum (or the fields of a WIT record), as Rust values.
 pub trait Name: Copy + Eq + Sized + 'static {

@@ -79,11 +79,34 @@ macro_rules! mirror_enum {
     };
 }
 
-/// Every `mirror_enum!` a binding layer needs, with each enum's variants listed here once:
-/// `imgpipe_names::mirror_wit_enums!(wit);` where `wit` is the module (or alias) holding the
+/// `From` both ways between a record here and its generated WIT twin, field by field:
+/// `plain` fields convert with `Into`, `optional` ones (`Option<T>`) with `map(Into::into)`.
+#[macro_export]
+macro_rules! mirror_record {
+    ($ours:path, $theirs:path { $kind:ident: $($field:ident),+ $(,)? }) => {
+        impl From<$ours> for $theirs {
+            fn from(value: $ours) -> Self {
+                type Theirs = $theirs;
+                Theirs { $($field: $crate::mirror_record!(@$kind value.$field),)+ }
+            }
+        }
+        impl From<$theirs> for $ours {
+            fn from(value: $theirs) -> Self {
+                type Ours = $ours;
+                Ours { $($field: $crate::mirror_record!(@$kind value.$field),)+ }
+            }
+        }
+    };
+    (@plain $value:expr) => { $value.into() };
+    (@optional $value:expr) => { $value.map(Into::into) };
+}
+
+/// Every `mirror_enum!` and `mirror_record!` a binding layer needs (the options record and the
+/// records and enums it holds), with each one's variants and fields listed here once:
+/// `imgpipe_names::mirror_wit_types!(wit);` where `wit` is the module (or alias) holding the
 /// generated types of the WIT interface `types`.
 #[macro_export]
-macro_rules! mirror_wit_enums {
+macro_rules! mirror_wit_types {
     ($wit:ident) => {
         $crate::mirror_enum!(
             $crate::OutputFormat,
@@ -126,6 +149,77 @@ macro_rules! mirror_wit_enums {
             }
         );
         $crate::mirror_enum!($crate::ColorProfile, $wit::ColorProfile { Srgb, Keep, P3 });
+        $crate::mirror_enum!(
+            $crate::Gravity,
+            $wit::Gravity {
+                Centre,
+                North,
+                NorthEast,
+                East,
+                SouthEast,
+                South,
+                SouthWest,
+                West,
+                NorthWest,
+                Entropy,
+                Attention
+            }
+        );
+        $crate::mirror_record!($crate::Color, $wit::Color { plain: r, g, b, a });
+        $crate::mirror_record!(
+            $crate::Region,
+            $wit::Region {
+                plain: left,
+                top,
+                width,
+                height
+            }
+        );
+        $crate::mirror_record!($crate::Point, $wit::Point { plain: x, y });
+        $crate::mirror_record!(
+            $crate::Edges,
+            $wit::Edges {
+                plain: top,
+                right,
+                bottom,
+                left
+            }
+        );
+        // Every field: a field missing here, or one the WIT lacks, does not compile.
+        $crate::mirror_record!(
+            $crate::Options,
+            $wit::Options {
+                optional: quality,
+                max_width,
+                max_height,
+                fit,
+                filter,
+                background,
+                auto_orient,
+                allow_enlarge,
+                max_input_pixels,
+                max_input_bytes,
+                fast_shrink_on_load,
+                color_profile,
+                keep_metadata,
+                rotate,
+                flip,
+                flop,
+                progressive,
+                chroma_subsampling,
+                dpr,
+                trim,
+                extract,
+                gravity,
+                focal_point,
+                blur,
+                sharpen,
+                sharpen_flat,
+                sharpen_jagged,
+                extend,
+                max_bytes
+            }
+        );
         $crate::mirror_enum!(
             $crate::ChromaSubsampling,
             $wit::ChromaSubsampling { Yuv420, Yuv444 }

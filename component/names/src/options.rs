@@ -15,6 +15,10 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub const DPR_RANGE: std::ops::RangeInclusive<f32> = 1.0..=5.0;
 /// Largest width or height of a target box or an output image (JPEG's 16-bit dimensions).
 pub const MAX_DIMENSION: u32 = 65_535;
+/// sharp's `sharpen` defaults for the slopes of its flat and jagged areas.
+pub const DEFAULT_SHARPEN_FLAT: f32 = 1.0;
+/// See [`DEFAULT_SHARPEN_FLAT`].
+pub const DEFAULT_SHARPEN_JAGGED: f32 = 2.0;
 
 names! {
     /// How the image fits the target box; WIT `fit`.
@@ -64,6 +68,46 @@ names! {
 }
 
 names! {
+    /// Where a crop (`cover`) or a smaller image on its canvas (`contain`) sits; WIT
+    /// `gravity`. The aliases are imgproxy's, sharp's and CSS's names for the same places;
+    /// `auto` is Cloudflare Images'.
+    #[derive(Default)]
+    pub enum Gravity: "gravity" {
+        #[default]
+        Centre = "centre" | "center" | "ce",
+        North = "north" | "top" | "no",
+        NorthEast = "north-east" | "top-right" | "noea" | "northeast",
+        East = "east" | "right" | "ea",
+        SouthEast = "south-east" | "bottom-right" | "soea" | "southeast",
+        South = "south" | "bottom" | "so",
+        SouthWest = "south-west" | "bottom-left" | "sowe" | "southwest",
+        West = "west" | "left" | "we",
+        NorthWest = "north-west" | "top-left" | "nowe" | "northwest",
+        Entropy = "entropy",
+        Attention = "attention" | "smart" | "sm" | "auto",
+    }
+}
+
+impl Gravity {
+    /// Where the place is, as fractions of the width and height from the top-left corner;
+    /// `None` for the two that look at the pixels.
+    pub fn fractions(self) -> Option<(f64, f64)> {
+        Some(match self {
+            Gravity::Centre => (0.5, 0.5),
+            Gravity::North => (0.5, 0.0),
+            Gravity::NorthEast => (1.0, 0.0),
+            Gravity::East => (1.0, 0.5),
+            Gravity::SouthEast => (1.0, 1.0),
+            Gravity::South => (0.5, 1.0),
+            Gravity::SouthWest => (0.0, 1.0),
+            Gravity::West => (0.0, 0.5),
+            Gravity::NorthWest => (0.0, 0.0),
+            Gravity::Entropy | Gravity::Attention => return None,
+        })
+    }
+}
+
+names! {
     /// The fields of the WIT `options` record. The aliases are the HTTP query's short names
     /// (`?w=800&q=80`); errors always name the field by its WIT name.
     pub enum OptionName: "options" {
@@ -86,6 +130,16 @@ names! {
         Progressive = "progressive",
         ChromaSubsampling = "chroma-subsampling" | "chroma",
         Dpr = "dpr",
+        Trim = "trim",
+        Extract = "extract",
+        Gravity = "gravity" | "g",
+        FocalPoint = "focal-point" | "fp",
+        Blur = "blur",
+        Sharpen = "sharpen",
+        SharpenFlat = "sharpen-flat",
+        SharpenJagged = "sharpen-jagged",
+        Extend = "extend" | "padding",
+        MaxBytes = "max-bytes",
     }
 }
 
@@ -106,7 +160,47 @@ impl OptionName {
         match self {
             OptionName::Quality => Some((MIN_QUALITY.into(), MAX_QUALITY.into())),
             OptionName::MaxWidth | OptionName::MaxHeight => Some((1, MAX_DIMENSION.into())),
-            OptionName::MaxInputPixels | OptionName::MaxInputBytes => Some((1, u64::MAX)),
+            OptionName::MaxInputPixels | OptionName::MaxInputBytes | OptionName::MaxBytes => {
+                Some((1, u64::MAX))
+            }
+            _ => None,
+        }
+    }
+
+    /// The range a fractional option takes, `(lowest, highest)`; `None` for the others. The
+    /// filters' ranges are sharp's.
+    pub fn float_range(self) -> Option<(f32, f32)> {
+        match self {
+            OptionName::Dpr => Some((*DPR_RANGE.start(), *DPR_RANGE.end())),
+            OptionName::Rotate => Some((-360_000.0, 360_000.0)),
+            OptionName::Trim => Some((0.0, 255.0)),
+            OptionName::FocalPoint => Some((0.0, 1.0)),
+            OptionName::Blur => Some((0.3, 1000.0)),
+            OptionName::Sharpen => Some((0.000_001, 10.0)),
+            OptionName::SharpenFlat | OptionName::SharpenJagged => Some((0.0, 1_000_000.0)),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is in the option's [`float_range`](Self::float_range) (NaN never is);
+    /// if not, why, in the same words wherever it is checked.
+    pub fn check_float(self, value: f32) -> Result<(), String> {
+        match self.float_range() {
+            Some((low, high)) if !(low..=high).contains(&value) => {
+                Err(format!("must be {low} to {high}, got {value}"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The fields of a record-typed option, in the order its text form takes them
+    /// (`extract=left,top,width,height`); `None` for the others.
+    pub fn fields(self) -> Option<&'static [&'static str]> {
+        use crate::records::{Edges, Fields, Point, Region};
+        match self {
+            OptionName::Extract => Some(Region::FIELDS),
+            OptionName::FocalPoint => Some(Point::FIELDS),
+            OptionName::Extend => Some(Edges::FIELDS),
             _ => None,
         }
     }

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use imgpipe_names::{
-    ChromaSubsampling, ColorProfile, ErrorKind, Filter, Fit, HttpProblem, InputFormat, LimitKind,
-    Name, OptionName, OutputFormat, Problem,
+    ChromaSubsampling, ColorProfile, ErrorKind, Filter, Fit, Gravity, HttpProblem, InputFormat,
+    LimitKind, Name, OptionName, OutputFormat, Problem,
 };
 
 /// The WIT's enums, records and variants: type name -> member names, in order.
@@ -67,6 +67,7 @@ fn every_wit_enum_is_a_name_set_with_the_same_values() {
     sets.insert(ErrorKind::KIND, names::<ErrorKind>());
     sets.insert(ColorProfile::KIND, names::<ColorProfile>());
     sets.insert(ChromaSubsampling::KIND, names::<ChromaSubsampling>());
+    sets.insert(Gravity::KIND, names::<Gravity>());
 
     let wit = wit_types();
     let wit_enums: BTreeMap<&str, &Vec<String>> = wit
@@ -89,6 +90,22 @@ fn every_wit_enum_is_a_name_set_with_the_same_values() {
 fn option_names_are_the_options_record_fields() {
     let wit = wit_types();
     assert_eq!(wit[&key("record", "options")], names::<OptionName>());
+}
+
+#[test]
+fn record_options_read_the_records_fields_in_order() {
+    let wit = wit_types();
+    for (record, option) in [
+        ("region", OptionName::Extract),
+        ("point", OptionName::FocalPoint),
+        ("edges", OptionName::Extend),
+    ] {
+        assert_eq!(
+            wit[&key("record", record)],
+            option.fields().unwrap(),
+            "{record}"
+        );
+    }
 }
 
 #[test]
@@ -132,6 +149,7 @@ fn names_and_aliases_parse_back() {
     round_trip::<ErrorKind>();
     round_trip::<ColorProfile>();
     round_trip::<ChromaSubsampling>();
+    round_trip::<Gravity>();
     round_trip::<OptionName>();
     round_trip::<HttpProblem>();
 }

@@ -22,8 +22,8 @@ use super::metrics::{InFlight, Metered, Refusal};
 use super::{Shared, host_answer};
 use imgpipe_names::{ErrorKind, HttpProblem, Problem};
 
-/// Per-request host state: WASI with nothing granted (no files, environment or network), HTTP
-/// without outgoing requests, and the memory limit.
+/// Per-request host state: WASI with nothing granted (no files or network; no environment but
+/// the operator's `Cache-Control`), HTTP without outgoing requests, and the memory limit.
 pub struct State {
     wasi: WasiCtx,
     http: WasiHttpCtx,
@@ -103,6 +103,17 @@ impl ResourceLimiter for Limiter {
     }
 }
 
+/// The instance's WASI: stderr, and the one environment variable the gateway reads when the
+/// operator chose a `Cache-Control`.
+fn wasi(config: &super::ServerConfig) -> WasiCtx {
+    let mut builder = WasiCtx::builder();
+    builder.inherit_stderr();
+    if let Some(value) = &config.cache_control {
+        builder.env(imgpipe_gateway::cache::CACHE_CONTROL_ENV, value);
+    }
+    builder.build()
+}
+
 /// The component's answer, or the host's when the instance could not give one.
 pub type Answer = hyper::Response<HyperOutgoingBody>;
 
@@ -117,7 +128,7 @@ pub async fn serve(
 ) -> Answer {
     let hit = Arc::new(AtomicBool::new(false));
     let state = State {
-        wasi: WasiCtx::builder().inherit_stderr().build(),
+        wasi: wasi(&shared.config),
         http: WasiHttpCtx::new(),
         table: ResourceTable::new(),
         hooks: NoOutgoing,

@@ -59,6 +59,8 @@ pub struct ServerConfig {
     pub header_timeout: Duration,
     /// Print an access-log line per request on stdout. Default true.
     pub access_log: bool,
+    /// The `Cache-Control` of image answers (the gateway's default when `None`).
+    pub cache_control: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +74,7 @@ impl Default for ServerConfig {
             queue_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(30),
             access_log: true,
+            cache_control: None,
         }
     }
 }

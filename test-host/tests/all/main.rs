@@ -13,6 +13,7 @@ mod http;
 mod limits;
 mod memory;
 mod metadata;
+mod operations;
 mod orientation;
 mod pngsuite;
 mod polyglot;

@@ -130,7 +130,7 @@ fn a_wrong_orientation_would_be_caught() {
 fn rotate_flip_and_flop_are_exact() {
     let input = fixture("colour/srgb.png");
     let original = image::load_from_memory(&input).unwrap();
-    let ours = |rotate: Option<i32>, flip: bool, flop: bool| {
+    let ours = |rotate: Option<f32>, flip: bool, flop: bool| {
         let options = Options {
             rotate,
             flip: Some(flip),
@@ -140,21 +140,30 @@ fn rotate_flip_and_flop_are_exact() {
         decode(&process_ok(&input, &options, OutputFormat::Png).image)
     };
     let theirs = |image: image::DynamicImage| image.to_rgb8();
-    assert_eq!(ours(Some(90), false, false), theirs(original.rotate90()));
-    assert_eq!(ours(Some(180), false, false), theirs(original.rotate180()));
-    assert_eq!(ours(Some(270), false, false), theirs(original.rotate270()));
-    assert_eq!(ours(Some(-90), false, false), theirs(original.rotate270()));
-    assert_eq!(ours(Some(450), false, false), theirs(original.rotate90()));
+    assert_eq!(ours(Some(90.0), false, false), theirs(original.rotate90()));
+    assert_eq!(
+        ours(Some(180.0), false, false),
+        theirs(original.rotate180())
+    );
+    assert_eq!(
+        ours(Some(270.0), false, false),
+        theirs(original.rotate270())
+    );
+    assert_eq!(
+        ours(Some(-90.0), false, false),
+        theirs(original.rotate270())
+    );
+    assert_eq!(ours(Some(450.0), false, false), theirs(original.rotate90()));
     assert_eq!(ours(None, true, false), theirs(original.flipv()));
     assert_eq!(ours(None, false, true), theirs(original.fliph()));
     // The order: the mirror first, then the turn (the other order gives another image).
     let flipped_then_turned = theirs(original.flipv().rotate90());
-    assert_eq!(ours(Some(90), true, false), flipped_then_turned);
+    assert_eq!(ours(Some(90.0), true, false), flipped_then_turned);
     assert_ne!(flipped_then_turned, theirs(original.rotate90().flipv()));
 
     // The box is the turned image's: 256x192 turned is 192x256, fitted into 96x96 is 72x96.
     let options = Options {
-        rotate: Some(90),
+        rotate: Some(90.0),
         ..size(96, 96)
     };
     let out = process_ok(&input, &options, OutputFormat::Png);
@@ -166,7 +175,7 @@ fn rotate_adds_to_the_exif_orientation() {
     // Landscape_6 is stored turned; upright it equals Landscape_1. A further quarter turn of
     // each must agree too.
     let turned = Options {
-        rotate: Some(90),
+        rotate: Some(90.0),
         ..size(200, 200)
     };
     let a = decode(
@@ -196,8 +205,8 @@ fn rotate_adds_to_the_exif_orientation() {
 }
 
 #[test]
-fn other_angles_are_refused() {
-    for rotate in [45, -30, 1] {
+fn angles_that_are_no_number_are_refused() {
+    for rotate in [f32::NAN, f32::INFINITY, 1e9] {
         let options = Options {
             rotate: Some(rotate),
             ..Options::default()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use imgpipe::wit::{Fit, Options, OutputFormat};
+use imgpipe::wit::{Edges, Fit, Gravity, Options, OutputFormat, Region};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -56,6 +56,8 @@ struct Case {
     max_height: Option<u32>,
     quality: Option<u8>,
     cover: bool,
+    /// extract, rotate by 90, smart crop, blur, sharpen and extend, all at once.
+    operations: bool,
 }
 
 const fn case(name: &'static str, input: &'static str, format: OutputFormat) -> Case {
@@ -67,6 +69,7 @@ const fn case(name: &'static str, input: &'static str, format: OutputFormat) -> 
         max_height: None,
         quality: None,
         cover: false,
+        operations: false,
     }
 }
 
@@ -122,6 +125,17 @@ fn cases() -> Vec<Case> {
             quality: Some(60),
             ..case("webp-to-jpeg", "sharp/4.webp", OutputFormat::Jpeg)
         },
+        Case {
+            max_width: Some(60),
+            max_height: Some(60),
+            cover: true,
+            operations: true,
+            ..case(
+                "operations-to-png",
+                "operations/scene.png",
+                OutputFormat::Png,
+            )
+        },
         case("corrupt", "sharp/corrupt-header.jpg", OutputFormat::Jpeg),
         Case {
             quality: Some(0),
@@ -137,7 +151,29 @@ impl Case {
             max_height: self.max_height,
             quality: self.quality,
             fit: self.cover.then_some(Fit::Cover),
-            ..Options::default()
+            ..if self.operations {
+                Options {
+                    extract: Some(Region {
+                        left: 10,
+                        top: 10,
+                        width: 200,
+                        height: 100,
+                    }),
+                    rotate: Some(90.0),
+                    gravity: Some(Gravity::Attention),
+                    blur: Some(1.0),
+                    sharpen: Some(1.0),
+                    extend: Some(Edges {
+                        top: 1,
+                        right: 2,
+                        bottom: 3,
+                        left: 4,
+                    }),
+                    ..Options::default()
+                }
+            } else {
+                Options::default()
+            }
         }
     }
 
@@ -158,6 +194,21 @@ impl Case {
         }
         if self.cover {
             set("fit", json!("cover"));
+        }
+        if self.operations {
+            // Records as objects, which both hosts take (jco's own shape).
+            set(
+                "extract",
+                json!({"left": 10, "top": 10, "width": 200, "height": 100}),
+            );
+            set("rotate", json!(90.0));
+            set("gravity", json!("attention"));
+            set("blur", json!(1.0));
+            set("sharpen", json!(1.0));
+            set(
+                "extend",
+                json!({"top": 1, "right": 2, "bottom": 3, "left": 4}),
+            );
         }
         json!({
             "name": self.name,

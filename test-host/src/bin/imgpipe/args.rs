@@ -4,7 +4,9 @@
 
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use imgpipe::names::{ChromaSubsampling, Color, ColorProfile, Filter, Fit, Name};
+use imgpipe::names::{
+    ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Name, Point, Region,
+};
 use imgpipe_component::Options;
 
 /// A clap value parser for one of the names sets: `--help` lists its values, and it takes
@@ -60,10 +62,11 @@ pub struct ProcessArgs {
     /// Copy the input's EXIF (orientation reset once applied) and XMP into the output.
     #[arg(long)]
     pub keep_metadata: bool,
-    /// Turn clockwise by this many degrees, a multiple of 90 (after EXIF orientation, flip and
-    /// flop; before resizing).
+    /// Turn clockwise by this many degrees (after EXIF orientation, trim, extract, flip and flop;
+    /// before resizing). Multiples of 90 are exact; other angles fill the corners with the
+    /// background.
     #[arg(long, allow_negative_numbers = true)]
-    pub rotate: Option<i32>,
+    pub rotate: Option<f32>,
     /// Mirror top to bottom.
     #[arg(long)]
     pub flip: bool,
@@ -79,6 +82,37 @@ pub struct ProcessArgs {
     /// Device pixel ratio, 1-5: multiplies the box.
     #[arg(long)]
     pub dpr: Option<f32>,
+    /// Cut away a uniform border: pixels within this threshold (0-255) of the top-left one.
+    #[arg(long)]
+    pub trim: Option<f32>,
+    /// Keep only this region, as left,top,width,height (of the upright image).
+    #[arg(long)]
+    pub extract: Option<Region>,
+    /// Where `cover` crops and `contain` places (default centre); entropy and attention look
+    /// at the pixels.
+    #[arg(long, value_parser = names::<Gravity>())]
+    pub gravity: Option<Gravity>,
+    /// For `cover`: centre the crop on this point, as x,y fractions (0-1) of the image.
+    #[arg(long)]
+    pub focal_point: Option<Point>,
+    /// Gaussian blur with this sigma (0.3-1000).
+    #[arg(long)]
+    pub blur: Option<f32>,
+    /// Sharpen with this sigma (0.000001-10), as sharp's `sharpen`.
+    #[arg(long)]
+    pub sharpen: Option<f32>,
+    /// Sharpening of flat areas (default 1.0).
+    #[arg(long)]
+    pub sharpen_flat: Option<f32>,
+    /// Sharpening of jagged areas (default 2.0).
+    #[arg(long)]
+    pub sharpen_jagged: Option<f32>,
+    /// Borders of the background colour: one number, or top,right,bottom,left.
+    #[arg(long)]
+    pub extend: Option<Edges>,
+    /// The largest output in bytes: the highest quality that fits.
+    #[arg(long)]
+    pub max_bytes: Option<u64>,
 }
 
 impl ProcessArgs {
@@ -104,6 +138,16 @@ impl ProcessArgs {
             progressive: self.progressive.then_some(true),
             chroma_subsampling: self.chroma_subsampling,
             dpr: self.dpr,
+            trim: self.trim,
+            extract: self.extract,
+            gravity: self.gravity,
+            focal_point: self.focal_point,
+            blur: self.blur,
+            sharpen: self.sharpen,
+            sharpen_flat: self.sharpen_flat,
+            sharpen_jagged: self.sharpen_jagged,
+            extend: self.extend,
+            max_bytes: self.max_bytes,
         }
     }
 }

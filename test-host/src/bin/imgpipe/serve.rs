@@ -35,6 +35,9 @@ pub struct ServeArgs {
     /// No access-log line per request.
     #[arg(long)]
     quiet: bool,
+    /// The `Cache-Control` header of image answers (default "public, max-age=31536000").
+    #[arg(long)]
+    cache_control: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
@@ -58,6 +61,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         header_timeout: Duration::try_from_secs_f64(args.header_timeout_secs)
             .context("--header-timeout-secs")?,
         access_log: !args.quiet,
+        cache_control: args.cache_control,
     };
     let component = config.component.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -8,6 +8,86 @@ use imgpipe::wit::OutputFormat;
 const W1: &str = "sharp/2569067123_aca715a2ee_o.jpg";
 
 #[test]
+fn etags_answer_repeated_requests_with_304_before_processing() {
+    let input = fixture(W1);
+    for server in servers() {
+        let path = "/process?w=320&format=webp&g=attention&fit=cover&h=200";
+        let first = post(server, path, &[], &input);
+        assert_eq!(first.status, 200, "{}", server.name);
+        let etag = first.header("etag").expect("an ETag").to_string();
+        assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
+        assert_eq!(
+            first.header("cache-control"),
+            Some(imgpipe_gateway::cache::DEFAULT_CACHE_CONTROL)
+        );
+        // The same request again: the same tag; with it in If-None-Match, 304, no body and no
+        // processing (no Server-Timing: the processor was never called).
+        assert_eq!(
+            post(server, path, &[], &input).header("etag"),
+            Some(etag.as_str())
+        );
+        let again = post(server, path, &[("if-none-match", &etag)], &input);
+        assert_eq!(again.status, 304, "{}", server.name);
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        assert!(again.header("server-timing").is_none());
+        // Another option, or another image, is another tag: processed again.
+        let other = post(
+            server,
+            "/process?w=321&format=webp",
+            &[("if-none-match", &etag)],
+            &input,
+        );
+        assert_eq!(other.status, 200);
+        assert_ne!(other.header("etag"), Some(etag.as_str()));
+    }
+    // The operator chooses Cache-Control.
+    let mut own = Owned::ours(&["--cache-control", "private, max-age=60"]);
+    let reply = post(&own.server, "/process?w=100", &[], &input);
+    assert_eq!(reply.header("cache-control"), Some("private, max-age=60"));
+    assert!(own.terminate().success());
+}
+
+#[test]
+fn operations_from_the_query_and_json() {
+    let input = fixture("operations/scene.png");
+    for server in servers() {
+        let reply = post(
+            server,
+            "/process?format=png&extract=10,10,100,50&rotate=90&extend=1&blur=1&sharpen=1",
+            &[],
+            &input,
+        );
+        assert_eq!(reply.status, 200, "{}", server.name);
+        assert_eq!(reply.dimensions(), (52, 102));
+        let body = serde_json::json!({
+            "image": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &input),
+            "format": "png",
+            "extract": {"left": 10, "top": 10, "width": 100, "height": 50},
+            "extend": [1, 1, 1, 1],
+            "rotate": 90,
+        });
+        let reply = post(
+            server,
+            "/process",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", server.name);
+        assert_eq!(
+            (
+                reply.json()["width"].clone(),
+                reply.json()["height"].clone()
+            ),
+            (52.into(), 102.into())
+        );
+        let refused = post(server, "/process?blur=-2", &[], &input);
+        assert_eq!(refused.status, 400);
+        assert_eq!(refused.json()["option"], "blur");
+    }
+}
+
+#[test]
 fn health_page_stats_and_unknown_routes() {
     for server in servers() {
         healthy(server);
@@ -34,6 +114,7 @@ fn health_page_stats_and_unknown_routes() {
             .chain(imgpipe::names::Fit::ALL.iter().map(|v| v.as_str()))
             .chain(imgpipe::names::Filter::ALL.iter().map(|v| v.as_str()))
             .chain(imgpipe::names::ColorProfile::ALL.iter().map(|v| v.as_str()))
+            .chain(imgpipe::names::Gravity::ALL.iter().map(|v| v.as_str()))
         {
             assert!(
                 html.contains(&format!("<option value=\"{value}\">")),

@@ -1,0 +1,198 @@
+//! The options record and the small records it holds (a region, a point, four edges), as plain
+//! Rust: what every host builds and the processor checks. Each record also reads the text the
+//! HTTP query and the CLI use for it: numbers separated by commas, in the record's field order
+//! ([`Fields::FIELDS`]), which the JSON body may also give as an array or an object.
+
+use std::str::FromStr;
+
+use crate::{ChromaSubsampling, Color, ColorProfile, Filter, Fit, Gravity};
+
+/// What a caller asks for: every field optional, as in the WIT `options` record (documented
+/// there, field by field).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options {
+    pub quality: Option<u8>,
+    pub max_width: Option<u32>,
+    pub max_height: Option<u32>,
+    pub fit: Option<Fit>,
+    pub filter: Option<Filter>,
+    pub background: Option<Color>,
+    pub auto_orient: Option<bool>,
+    pub allow_enlarge: Option<bool>,
+    pub max_input_pixels: Option<u64>,
+    pub max_input_bytes: Option<u64>,
+    pub fast_shrink_on_load: Option<bool>,
+    pub color_profile: Option<ColorProfile>,
+    pub keep_metadata: Option<bool>,
+    pub rotate: Option<f32>,
+    pub flip: Option<bool>,
+    pub flop: Option<bool>,
+    pub progressive: Option<bool>,
+    pub chroma_subsampling: Option<ChromaSubsampling>,
+    pub dpr: Option<f32>,
+    pub trim: Option<f32>,
+    pub extract: Option<Region>,
+    pub gravity: Option<Gravity>,
+    pub focal_point: Option<Point>,
+    pub blur: Option<f32>,
+    pub sharpen: Option<f32>,
+    pub sharpen_flat: Option<f32>,
+    pub sharpen_jagged: Option<f32>,
+    pub extend: Option<Edges>,
+    pub max_bytes: Option<u64>,
+}
+
+/// A record written as comma-separated numbers in the order of its fields.
+pub trait Fields: Sized {
+    /// The WIT record's field names, in the order the text form takes them.
+    const FIELDS: &'static [&'static str];
+}
+
+/// A rectangle of an image in pixels, from its top-left corner; WIT `region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Region {
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A point as fractions (0 to 1) of an image's width and height; WIT `point`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+/// Widths of an image's four borders in pixels; WIT `edges`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Edges {
+    pub top: u32,
+    pub right: u32,
+    pub bottom: u32,
+    pub left: u32,
+}
+
+impl Fields for Region {
+    const FIELDS: &'static [&'static str] = &["left", "top", "width", "height"];
+}
+
+impl Fields for Point {
+    const FIELDS: &'static [&'static str] = &["x", "y"];
+}
+
+impl Fields for Edges {
+    // CSS's order (and imgproxy's `padding`).
+    const FIELDS: &'static [&'static str] = &["top", "right", "bottom", "left"];
+}
+
+/// Splits `text` into exactly `count` numbers; the error says what was expected.
+fn numbers<T: FromStr, R: Fields>(text: &str, count: usize) -> Result<Vec<T>, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let values: Option<Vec<T>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match values {
+        Some(values) if values.len() == count => Ok(values),
+        _ => Err(format!(
+            "must be {count} numbers separated by commas ({}), got {text:?}",
+            R::FIELDS.join(",")
+        )),
+    }
+}
+
+impl FromStr for Region {
+    type Err = String;
+
+    /// `left,top,width,height`.
+    fn from_str(text: &str) -> Result<Region, String> {
+        match numbers::<u32, Region>(text, 4)?.as_slice() {
+            &[left, top, width, height] => Ok(Region {
+                left,
+                top,
+                width,
+                height,
+            }),
+            _ => Err(format!("must be left,top,width,height, got {text:?}")),
+        }
+    }
+}
+
+impl FromStr for Point {
+    type Err = String;
+
+    /// `x,y`.
+    fn from_str(text: &str) -> Result<Point, String> {
+        match numbers::<f32, Point>(text, 2)?.as_slice() {
+            &[x, y] => Ok(Point { x, y }),
+            _ => Err(format!("must be x,y, got {text:?}")),
+        }
+    }
+}
+
+impl FromStr for Edges {
+    type Err = String;
+
+    /// One number for all four edges, or `top,right,bottom,left`.
+    fn from_str(text: &str) -> Result<Edges, String> {
+        if let Ok(all) = text.trim().parse::<u32>() {
+            return Ok(Edges {
+                top: all,
+                right: all,
+                bottom: all,
+                left: all,
+            });
+        }
+        match numbers::<u32, Edges>(text, 4)
+            .map_err(|why| format!("{why}, or one number for all four"))?
+            .as_slice()
+        {
+            &[top, right, bottom, left] => Ok(Edges {
+                top,
+                right,
+                bottom,
+                left,
+            }),
+            _ => Err(format!("must be top,right,bottom,left, got {text:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_read_their_text_form() {
+        assert_eq!(
+            "10, 20,300,400".parse::<Region>(),
+            Ok(Region {
+                left: 10,
+                top: 20,
+                width: 300,
+                height: 400
+            })
+        );
+        assert!("10,20,300".parse::<Region>().is_err());
+        assert!("-1,0,1,1".parse::<Region>().is_err());
+        assert_eq!("0.25,1".parse::<Point>(), Ok(Point { x: 0.25, y: 1.0 }));
+        assert_eq!(
+            "5".parse::<Edges>(),
+            Ok(Edges {
+                top: 5,
+                right: 5,
+                bottom: 5,
+                left: 5
+            })
+        );
+        assert_eq!(
+            "1,2,3,4".parse::<Edges>(),
+            Ok(Edges {
+                top: 1,
+                right: 2,
+                bottom: 3,
+                left: 4
+            })
+        );
+        let why = "1,2".parse::<Edges>().unwrap_err();
+        assert!(why.contains("top,right,bottom,left"), "{why}");
+    }
+}
