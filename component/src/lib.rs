@@ -10,6 +10,7 @@ pub mod color;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod lab;
 pub mod metadata;
 pub mod options;
 pub mod orient;

@@ -19,6 +19,16 @@ pub enum Focus {
     Smart(Gravity),
 }
 
+impl Focus {
+    /// The point to plan with before any pixel is seen (the centre, for smart crop).
+    pub fn point(self) -> (f64, f64) {
+        match self {
+            Focus::Point(x, y) => (x, y),
+            Focus::Smart(_) => (0.5, 0.5),
+        }
+    }
+}
+
 /// `sharpen`'s parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sharpen {
@@ -181,12 +191,12 @@ impl Resolve for Options {
         };
         if let Some(e) = self.extend {
             let widest = e.left.max(e.right).max(e.top).max(e.bottom);
-            check(OptionName::MaxWidth, widest.into()).map_err(|_| {
-                Error::invalid(
+            if widest > MAX_DIMENSION {
+                return Err(Error::invalid(
                     OptionName::Extend,
                     format!("must be at most {MAX_DIMENSION} pixels a side, got {widest}"),
-                )
-            })?;
+                ));
+            }
         }
         Ok(Resolved {
             quality,

@@ -12,7 +12,7 @@ use crate::decode::{Info, Source};
 use crate::error::{Error, Result};
 use crate::metadata::{Embedded, Metadata};
 use crate::options::{
-    Filter, Fit, Focus, OptionName, Options, OutputFormat, Region, Resolve, Resolved,
+    Filter, Fit, Focus, Gravity, OptionName, Options, OutputFormat, Region, Resolve, Resolved,
 };
 use crate::raster::Raster;
 use crate::resize::{Plan, Rect, whole};
@@ -129,20 +129,14 @@ fn direct(
     } else {
         (region.width, region.height)
     };
-    let at = match opts.focus {
-        Focus::Point(x, y) => (x, y),
-        Focus::Smart(_) => (0.5, 0.5),
-    };
-    let mut plan = resize::plan(shown.0, shown.1, opts, at);
+    let mut plan = resize::plan(shown.0, shown.1, opts, opts.focus.point());
     check_output(&plan, opts, format)?;
     let mut stored = plan.stored(composed, stored_region);
 
     let at_least =
         (opts.fast_shrink_on_load && stored.resamples(full)).then(|| stored.whole_scaled(full));
     let (raster, converted) = source.decode(at_least, colour)?;
-    if let Focus::Smart(method) = opts.focus
-        && opts.fit == Fit::Cover
-    {
+    if let Some(method) = smart_crop(opts) {
         let view = analysis_view(&raster, full, &stored, composed)?;
         plan = resize::plan(
             shown.0,
@@ -191,15 +185,9 @@ fn materialised(
         raster = rotate::rotate(&raster, opts.free_angle, background);
     }
     let full = (raster.width, raster.height);
-    let at = match opts.focus {
-        Focus::Point(x, y) => (x, y),
-        Focus::Smart(_) => (0.5, 0.5),
-    };
-    let mut plan = resize::plan(full.0, full.1, opts, at);
+    let mut plan = resize::plan(full.0, full.1, opts, opts.focus.point());
     check_output(&plan, opts, format)?;
-    if let Focus::Smart(method) = opts.focus
-        && opts.fit == Fit::Cover
-    {
+    if let Some(method) = smart_crop(opts) {
         let view = analysis_view(&raster, full, &plan, 1)?;
         plan = resize::plan(
             full.0,
@@ -209,6 +197,14 @@ fn materialised(
         );
     }
     Ok((resize::resize(raster, full, &plan, opts.filter)?, plan))
+}
+
+/// The smart-crop method, when `cover` asks for one: the crop waits for the pixels.
+fn smart_crop(opts: &Resolved) -> Option<Gravity> {
+    match opts.focus {
+        Focus::Smart(method) if opts.fit == Fit::Cover => Some(method),
+        _ => None,
+    }
 }
 
 /// The region `extract` asks for in an image of `size`, or the whole image.

@@ -4,6 +4,7 @@
 //! with the point the crop centres on, so the crop itself is planned like any other.
 
 use crate::blur::kernel;
+use crate::lab;
 use crate::options::Gravity;
 use crate::raster::Raster;
 
@@ -106,30 +107,18 @@ fn entropy(image: &Raster, (fw, fh): (f64, f64)) -> (f64, f64) {
 /// size, and the crop centred on the maximum.
 fn attention(image: &Raster, (fw, fh): (f64, f64)) -> (f64, f64) {
     const SKIN: [f64; 3] = [0.78, 0.57, 0.44];
-    const WHITE: [f64; 3] = [95.047, 100.0, 108.883];
     let (w, h) = (image.width as usize, image.height as usize);
-    let linear = |v: u8| {
-        let c = f64::from(v) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
+    let linear = lab::linear_table();
+    let lin = |v: u8| linear.get(usize::from(v)).copied().unwrap_or(0.0);
     let xyz: Vec<[f64; 3]> = image
         .data
         .chunks_exact(image.channels())
         .map(|px| {
             let a = px.get(3).map_or(1.0, |&a| f64::from(a) / 255.0);
-            let (r, g, b) = match *px {
-                [r, g, b, ..] => (linear(r) * a, linear(g) * a, linear(b) * a),
-                _ => (0.0, 0.0, 0.0),
-            };
-            [
-                (0.412_456_4 * r + 0.357_576_1 * g + 0.180_437_5 * b) * 100.0,
-                (0.212_672_9 * r + 0.715_152_2 * g + 0.072_175_0 * b) * 100.0,
-                (0.019_333_9 * r + 0.119_192_0 * g + 0.950_304_1 * b) * 100.0,
-            ]
+            match *px {
+                [r, g, b, ..] => lab::xyz([lin(r) * a, lin(g) * a, lin(b) * a]),
+                _ => [0.0; 3],
+            }
         })
         .collect();
     let y_at = |x: usize, y: usize| {
@@ -157,15 +146,7 @@ fn attention(image: &Raster, (fw, fh): (f64, f64)) -> (f64, f64) {
                     .sum::<f64>()
                     .sqrt();
                 s += 100.0 - 100.0 * d;
-                let f = |t: f64| {
-                    if t > 216.0 / 24389.0 {
-                        t.cbrt()
-                    } else {
-                        (24389.0 / 27.0 * t + 16.0) / 116.0
-                    }
-                };
-                let [fx, fy, fz] = [cx / WHITE[0], cy / WHITE[1], cz / WHITE[2]].map(f);
-                let (a, b) = (500.0 * (fx - fy), 200.0 * (fy - fz));
+                let [_, a, b] = lab::lab([cx, cy, cz]);
                 s += (a * a + b * b).sqrt();
             }
             if let Some(slot) = score.get_mut(y * w + x) {
