@@ -15,7 +15,7 @@ import sharp from 'sharp';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const fixtures = resolve(root, '../shared/fixtures/sharp');
+const fixtures = resolve(root, 'test-host/tests/images/sharp');
 const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/imgpipe-target');
 const imgpipe = join(target, 'release/imgpipe');
 const work = join(here, 'work');

@@ -61,7 +61,7 @@ fn main() {
     if !missing.is_empty() {
         panic!(
             "building the components for {TARGET} needs {}; `scripts/setup` installs them \
-             (rustup target add {TARGET}; apt-get install clang-19 llvm-19 wasi-libc)",
+             (the rustup target {TARGET}; Debian's packages clang-19, llvm-19 and wasi-libc)",
             missing.join(", ")
         );
     }

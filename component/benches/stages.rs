@@ -17,7 +17,7 @@ use imgpipe_component::{encode, process, resize};
 fn w1() -> Vec<u8> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/sharp/2569067123_aca715a2ee_o.jpg"
+        "/../test-host/tests/images/sharp/2569067123_aca715a2ee_o.jpg"
     );
     std::fs::read(path).unwrap_or_else(|e| panic!("read W1's photo {path}: {e}"))
 }

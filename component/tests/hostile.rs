@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use imgpipe_component::{Options, OutputFormat, process};
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-host/tests/images");
     let mut out = Vec::new();
     for dir in ["sharp", "pngsuite"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

@@ -9,7 +9,7 @@ pub fn jpeg_files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for dir in [
         manifest.join("tests/jpeg"),
-        manifest.join("../../shared/fixtures/sharp"),
+        manifest.join("../test-host/tests/images/sharp"),
     ] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

@@ -65,7 +65,7 @@ fn alpha_kept_for_formats_that_store_it() {
 #[test]
 fn sixteen_bit_png() {
     for name in [
-        "sharp/16-bit-grey-alpha.png",
+        "operations/grey-16bit-alpha.png",
         "pngsuite/basn2c16.png",
         "pngsuite/basn0g16.png",
     ] {

@@ -1,5 +1,5 @@
-//! Integration tests: the real component in wasmtime, on real images (../shared/fixtures) and on
-//! images made for them (`test-host/tests/images`, with their sources).
+//! Integration tests: the real component in wasmtime, on real images and on images made for them,
+//! all in `test-host/tests/images` (its README names each one's source and licence).
 //! One binary; one module per behaviour; helpers here.
 
 mod alpha;
@@ -47,21 +47,14 @@ pub fn processor() -> Processor<'static> {
     runtime().processor()
 }
 
+/// The test images' folder, `test-host/tests/images`.
 pub fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/images")
 }
 
-/// Where the input `name` is: among the repository's own test images (`colour/...`), else in
-/// `../shared/fixtures`.
+/// Where the input `name` (`sharp/320x240.jpg`, `colour/cmyk.jpg`) is.
 pub fn fixture_path(name: &str) -> PathBuf {
-    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/images")
-        .join(name);
-    if own.exists() {
-        own
-    } else {
-        fixtures().join(name)
-    }
+    fixtures().join(name)
 }
 
 /// The bytes of the input `name` (see [`fixture_path`]).

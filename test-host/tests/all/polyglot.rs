@@ -110,7 +110,7 @@ fn cases() -> Vec<Case> {
             max_width: Some(64),
             ..case(
                 "grey-alpha-to-png",
-                "sharp/16-bit-grey-alpha.png",
+                "operations/grey-16bit-alpha.png",
                 OutputFormat::Png,
             )
         },

@@ -52,7 +52,7 @@ fn mix() -> Vec<Case> {
         ),
         case(
             "16-bit grey+alpha PNG to lossless WebP",
-            fixture("sharp/16-bit-grey-alpha.png"),
+            fixture("operations/grey-16bit-alpha.png"),
             "w=64&format=webp-lossless",
         ),
         case(
