@@ -84,6 +84,7 @@ fn run(
             height: p.height,
             format: p.format.into(),
             image: p.image,
+            placeholder: p.placeholder,
         })
         .map_err(to_wit_error)
 }

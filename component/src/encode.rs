@@ -7,10 +7,11 @@ use crate::metadata::{self, EXIF_HEADER, Embedded, XMP_HEADER};
 use crate::options::{ChromaSubsampling, OptionName, OutputFormat};
 use crate::raster::Raster;
 
-/// rav1e speed preset (1 slowest .. 10 fastest): 6 keeps AVIF encoding to a few hundred
-/// milliseconds for a web-sized image on one core, at a small cost in size.
-#[cfg(feature = "avif")]
-const AVIF_SPEED: u8 = 6;
+/// The default `effort`. For AVIF it is rav1e's speed 6, which keeps encoding to a few hundred
+/// milliseconds for a web-sized image on one core at a small cost in size; for WebP, libwebp's
+/// method 4 (its own default, and sharp's).
+#[cfg(any(feature = "avif", feature = "webp-lossy"))]
+const DEFAULT_EFFORT: u8 = 4;
 
 /// How the encoders are asked to encode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +20,12 @@ pub struct Settings {
     pub quality: u8,
     /// JPEG only.
     pub progressive: bool,
-    /// JPEG only.
-    pub chroma: ChromaSubsampling,
+    /// JPEG, WebP and AVIF; `None` is the format's default.
+    pub chroma: Option<ChromaSubsampling>,
+    /// 0-9, WebP, AVIF and PNG; `None` is the format's default.
+    pub effort: Option<u8>,
+    /// JPEG only: Huffman tables made for the image.
+    pub optimize: bool,
 }
 
 impl Settings {
@@ -29,9 +34,27 @@ impl Settings {
         Settings {
             quality,
             progressive: false,
-            chroma: ChromaSubsampling::default(),
+            chroma: None,
+            effort: None,
+            optimize: false,
         }
     }
+
+    #[cfg(any(feature = "avif", feature = "webp-lossy"))]
+    fn effort(self) -> u8 {
+        self.effort.unwrap_or(DEFAULT_EFFORT)
+    }
+}
+
+/// Refuses, before any pixel is decoded, what `format` cannot write as `settings` ask.
+pub fn check(format: OutputFormat, settings: Settings) -> Result<()> {
+    if format == OutputFormat::Avif && settings.chroma == Some(ChromaSubsampling::Yuv420) {
+        return Err(Error::invalid(
+            OptionName::ChromaSubsampling,
+            "AVIF is written with colour at full resolution only (yuv444)",
+        ));
+    }
+    Ok(())
 }
 
 /// Encodes `raster` as `format`, carrying `extra`. JPEG input must already be flattened (no
@@ -42,12 +65,11 @@ pub fn encode(
     settings: Settings,
     extra: Embedded<'_>,
 ) -> Result<Vec<u8>> {
-    let quality = settings.quality;
     match format {
         OutputFormat::Jpeg => jpeg(raster, settings, extra),
-        OutputFormat::Png => png(raster, extra),
+        OutputFormat::Png => png(raster, settings, extra),
         OutputFormat::Webp => {
-            let webp = webp_lossy(raster, quality)?;
+            let webp = webp_lossy(raster, settings)?;
             if extra.icc.is_none() && extra.exif.is_none() && extra.xmp.is_none() {
                 Ok(webp)
             } else {
@@ -56,7 +78,7 @@ pub fn encode(
         }
         OutputFormat::WebpLossless => webp_lossless(raster, extra),
         // ravif writes no metadata; the colour plan asks for no profile with AVIF.
-        OutputFormat::Avif => avif(raster, quality),
+        OutputFormat::Avif => avif(raster, settings),
     }
 }
 
@@ -142,14 +164,15 @@ fn jpeg(raster: &Raster, settings: Settings, extra: Embedded<'_>) -> Result<Vec<
     };
     let mut out = Vec::with_capacity(raster.data.len() / 8);
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, settings.quality);
-    // 4:2:0 by default, as sharp/libvips write, so sizes compare. Optimised Huffman tables would
-    // save ~5%, but jpeg-encoder 0.7's are misread by zune-jpeg 0.5 (the image crate's decoder),
-    // so a Rust consumer of our output would see garbage: interoperability first.
-    encoder.set_sampling_factor(match settings.chroma {
+    // 4:2:0 by default, as sharp/libvips write, so sizes compare.
+    encoder.set_sampling_factor(match settings.chroma.unwrap_or_default() {
         ChromaSubsampling::Yuv420 => jpeg_encoder::SamplingFactor::F_2_2,
         ChromaSubsampling::Yuv444 => jpeg_encoder::SamplingFactor::F_1_1,
     });
     encoder.set_progressive(settings.progressive);
+    // Our patch writes optimised tables in one interleaved scan: the published crate's scan per
+    // component is misread by zune-jpeg 0.5 (the `image` crate's decoder).
+    encoder.set_optimized_huffman_tables_interleaved(settings.optimize);
     if let Some(icc) = extra.icc {
         encoder
             .add_icc_profile(icc)
@@ -168,7 +191,7 @@ fn jpeg(raster: &Raster, settings: Settings, extra: Embedded<'_>) -> Result<Vec<
     Ok(out)
 }
 
-fn png(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
+fn png(raster: &Raster, settings: Settings, extra: Embedded<'_>) -> Result<Vec<u8>> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut out = Vec::new();
@@ -177,8 +200,12 @@ fn png(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
     } else {
         image::ExtendedColorType::Rgb8
     };
-    let mut encoder =
-        PngEncoder::new_with_quality(&mut out, CompressionType::Default, FilterType::Adaptive);
+    let compression = match settings.effort {
+        Some(0..=2) => CompressionType::Fast,
+        Some(7..) => CompressionType::Best,
+        _ => CompressionType::Default,
+    };
+    let mut encoder = PngEncoder::new_with_quality(&mut out, compression, FilterType::Adaptive);
     if let Some(icc) = extra.icc {
         encoder
             .set_icc_profile(icc.to_vec())
@@ -208,17 +235,17 @@ fn not_built(format: OutputFormat) -> Error {
 }
 
 #[cfg(not(feature = "webp-lossy"))]
-fn webp_lossy(_: &Raster, _: u8) -> Result<Vec<u8>> {
+fn webp_lossy(_: &Raster, _: Settings) -> Result<Vec<u8>> {
     Err(not_built(OutputFormat::Webp))
 }
 
 #[cfg(not(feature = "avif"))]
-fn avif(_: &Raster, _: u8) -> Result<Vec<u8>> {
+fn avif(_: &Raster, _: Settings) -> Result<Vec<u8>> {
     Err(not_built(OutputFormat::Avif))
 }
 
 #[cfg(feature = "webp-lossy")]
-fn webp_lossy(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
+fn webp_lossy(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::Webp)?;
     let encoder = if raster.alpha {
         webp::Encoder::from_rgba(&raster.data, raster.width, raster.height)
@@ -227,8 +254,11 @@ fn webp_lossy(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
     };
     let mut config = webp::WebPConfig::new()
         .map_err(|()| Error::encode(OutputFormat::Webp, "libwebp config"))?;
-    config.quality = f32::from(quality);
-    config.method = 4;
+    config.quality = f32::from(settings.quality);
+    config.method = i32::from(settings.effort().min(6));
+    // Lossy WebP is 4:2:0 by definition; asked for full-resolution colour, the closest it has
+    // is libwebp's sharper RGB to YUV conversion.
+    config.use_sharp_yuv = i32::from(settings.chroma == Some(ChromaSubsampling::Yuv444));
     let memory = encoder
         .encode_advanced(&config)
         .map_err(|e| Error::encode(OutputFormat::Webp, format!("{e:?}")))?;
@@ -260,12 +290,16 @@ fn webp_lossless(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
 }
 
 #[cfg(feature = "avif")]
-fn avif(raster: &Raster, quality: u8) -> Result<Vec<u8>> {
+fn avif(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     use rgb::FromSlice;
+    check(OutputFormat::Avif, settings)?;
+    let quality = f32::from(settings.quality);
     let encoder = ravif::Encoder::new()
-        .with_quality(f32::from(quality))
-        .with_alpha_quality(f32::from(quality))
-        .with_speed(AVIF_SPEED);
+        .with_quality(quality)
+        .with_alpha_quality(quality)
+        // rav1e's speed: 10 fastest, 1 slowest. Speed 1 gains a percent on speed 2 at more
+        // than twice the time (a 720x588 photo passed 30 s in wasm), so effort 9 is speed 2.
+        .with_speed((10 - settings.effort()).max(2));
     let (w, h) = (raster.width as usize, raster.height as usize);
     let encoded = if raster.alpha {
         encoder.encode_rgba(ravif::Img::new(raster.data.as_rgba(), w, h))

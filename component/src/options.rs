@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 pub use imgpipe_names::{
     ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
     DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, Edges, Filter, Fit, Gravity,
-    MAX_DIMENSION, OptionName, Options, OutputFormat, Point, Region,
+    MAX_DIMENSION, OptionName, Options, OutputFormat, Overlay, Placeholder, Point, Region,
 };
 
 /// Where the crop of `cover` goes.
@@ -37,6 +37,54 @@ pub struct Sharpen {
     pub jagged: f32,
 }
 
+/// `overlay`, checked, with its defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub image: Vec<u8>,
+    /// Where it sits, as fractions of the room left around it (gravity's places).
+    pub at: (f64, f64),
+    pub x: i32,
+    pub y: i32,
+    pub opacity: f32,
+    pub scale: Option<f32>,
+    pub tile: bool,
+}
+
+impl Layer {
+    fn resolve(o: &Overlay) -> Result<Layer> {
+        let refuse = |why: String| Error::invalid(OptionName::Overlay, why);
+        if o.image.is_empty() {
+            return Err(refuse("has no image".to_string()));
+        }
+        let gravity = o.gravity.unwrap_or_default();
+        let at = gravity.fractions().ok_or_else(|| {
+            refuse(format!(
+                "gravity must be one of the nine places, got {gravity}"
+            ))
+        })?;
+        let opacity = o.opacity.unwrap_or(1.0);
+        if !(0.0..=1.0).contains(&opacity) {
+            return Err(refuse(format!("opacity must be 0 to 1, got {opacity}")));
+        }
+        if let Some(scale) = o.scale
+            && !(scale > 0.0 && scale <= 1.0)
+        {
+            return Err(refuse(format!(
+                "scale must be above 0 and at most 1, got {scale}"
+            )));
+        }
+        Ok(Layer {
+            image: o.image.clone(),
+            at,
+            x: o.x.unwrap_or(0),
+            y: o.y.unwrap_or(0),
+            opacity,
+            scale: o.scale,
+            tile: o.tile.unwrap_or(false),
+        })
+    }
+}
+
 /// Options checked and resolved to their defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
@@ -61,7 +109,13 @@ pub struct Resolved {
     pub flip: bool,
     pub flop: bool,
     pub progressive: bool,
-    pub chroma_subsampling: ChromaSubsampling,
+    /// `None`: the output format's default.
+    pub chroma_subsampling: Option<ChromaSubsampling>,
+    /// `None`: the output format's default.
+    pub effort: Option<u8>,
+    pub optimize_coding: bool,
+    pub placeholder: Option<Placeholder>,
+    pub overlay: Option<Layer>,
     pub trim: Option<f32>,
     pub extract: Option<Region>,
     pub focus: Focus,
@@ -140,6 +194,9 @@ impl Resolve for Options {
         if let Some(max) = self.max_bytes {
             check(OptionName::MaxBytes, max)?;
         }
+        if let Some(effort) = self.effort {
+            check(OptionName::Effort, effort.into())?;
+        }
         if let Some(r) = self.extract
             && (r.width == 0 || r.height == 0)
         {
@@ -217,7 +274,11 @@ impl Resolve for Options {
             flip: self.flip.unwrap_or(false),
             flop: self.flop.unwrap_or(false),
             progressive: self.progressive.unwrap_or(false),
-            chroma_subsampling: self.chroma_subsampling.unwrap_or_default(),
+            chroma_subsampling: self.chroma_subsampling,
+            effort: self.effort,
+            optimize_coding: self.optimize_coding.unwrap_or(false),
+            placeholder: self.placeholder,
+            overlay: self.overlay.as_ref().map(Layer::resolve).transpose()?,
             trim: float(OptionName::Trim, self.trim)?,
             extract: self.extract,
             focus,

@@ -1,6 +1,7 @@
 //! The whole operation, in the order the WIT `options` record documents: limits, decode
 //! (reduced where it is free), colour, orientation, trim, extract, turn, resize (with gravity,
-//! focal point or smart crop), blur, sharpen, pad, extend, flatten, encode (within `max-bytes`).
+//! focal point or smart crop), blur, sharpen, pad, extend, overlay, flatten, placeholder, encode
+//! (within `max-bytes`).
 //! Each stage is its own module; this one only orders them.
 //!
 //! Most requests take the direct path: the geometry is planned from the header, the image is
@@ -16,7 +17,9 @@ use crate::options::{
 };
 use crate::raster::Raster;
 use crate::resize::{Plan, Rect, whole};
-use crate::{blur, border, color, encode, orient, resize, rotate, sharpen, smart};
+use crate::{
+    blur, border, color, encode, orient, overlay, placeholder, resize, rotate, sharpen, smart,
+};
 
 /// An encoded result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct Processed {
     pub width: u32,
     pub height: u32,
     pub format: OutputFormat,
+    /// The placeholder `options.placeholder` asked for.
+    pub placeholder: Option<String>,
 }
 
 /// Decodes `input`, orients, resizes and encodes it as `format`.
@@ -37,6 +42,14 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     if found > opts.max_input_bytes {
         return Err(Error::too_many_bytes(found, opts.max_input_bytes));
     }
+    let settings = encode::Settings {
+        quality: opts.quality,
+        progressive: opts.progressive,
+        chroma: opts.chroma_subsampling,
+        effort: opts.effort,
+        optimize: opts.optimize_coding,
+    };
+    encode::check(format, settings)?;
     let mut source = Source::open(input, opts.max_input_pixels)?;
     let info = source.info();
 
@@ -76,24 +89,28 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
     } else {
         raster
     };
-    let raster = match opts.extend {
+    let mut raster = match opts.extend {
         Some(edges) => border::extend(raster, edges, bg),
         None => raster,
     };
+    if let Some(layer) = &opts.overlay {
+        let size = (raster.width, raster.height);
+        let drawn = overlay::prepare(layer, size, opts.color_profile, opts.max_input_pixels)?;
+        overlay::draw(&mut raster, &drawn, layer);
+    }
     let raster: Raster = if format.supports_alpha() {
         raster
     } else {
         raster.flatten([bg[0], bg[1], bg[2]])
     };
+    let placeholder = opts
+        .placeholder
+        .map(|kind| placeholder::compute(&raster, kind))
+        .transpose()?;
     let extra = Embedded {
         icc: colour.embed.as_deref(),
         exif: metadata.exif.as_deref(),
         xmp: metadata.xmp.as_deref(),
-    };
-    let settings = encode::Settings {
-        quality: opts.quality,
-        progressive: opts.progressive,
-        chroma: opts.chroma_subsampling,
     };
     let image = encode::encode_within(&raster, format, settings, extra, opts.max_bytes)?;
     Ok(Processed {
@@ -101,6 +118,7 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         width: raster.width,
         height: raster.height,
         format,
+        placeholder,
     })
 }
 

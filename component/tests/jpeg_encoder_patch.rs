@@ -191,3 +191,52 @@ fn patched_encoder_matches_the_published_crate() {
     assert!(actual.lines().filter(|l| l.contains(".jpg |")).count() > 100);
     assert!(!actual.contains("error"));
 }
+
+/// The one new behaviour of the patch (`set_optimized_huffman_tables_interleaved`): the same
+/// quantised coefficients as the default-table encode, so exactly the same decoded pixels, in
+/// one interleaved scan (one SOS marker), and never larger.
+#[test]
+fn interleaved_optimised_tables_decode_to_the_same_pixels() {
+    let encode = |image: &Rgb, data: &[u8], color, sampling, restart, optimise| {
+        let mut out = Vec::new();
+        let mut encoder = Encoder::new(&mut out, 80);
+        encoder.set_sampling_factor(sampling);
+        encoder.set_optimized_huffman_tables_interleaved(optimise);
+        if let Some(interval) = restart {
+            encoder.set_restart_interval(interval);
+        }
+        encoder
+            .encode(data, image.width, image.height, color)
+            .unwrap();
+        out
+    };
+    let decode = |bytes: &[u8]| jpeg_decoder::Decoder::new(bytes).decode().unwrap();
+    let scans = |bytes: &[u8]| bytes.windows(2).filter(|w| w == &[0xFF, 0xDA]).count();
+    let (mut plain_total, mut optimised_total) = (0, 0);
+    for image in inputs() {
+        let grey: Vec<u8> = image.pixels.chunks_exact(3).map(|p| p[1]).collect();
+        for (data, color) in [(&image.pixels, ColorType::Rgb), (&grey, ColorType::Luma)] {
+            for sampling in [
+                SamplingFactor::F_1_1,
+                SamplingFactor::F_2_1,
+                SamplingFactor::F_2_2,
+            ] {
+                for restart in [None, Some(3)] {
+                    let plain = encode(&image, data, color, sampling, restart, false);
+                    let optimised = encode(&image, data, color, sampling, restart, true);
+                    let what = format!("{} {color:?} {sampling:?} {restart:?}", image.name);
+                    assert_eq!(decode(&plain), decode(&optimised), "{what}");
+                    assert_eq!(scans(&optimised), 1, "{what}");
+                    assert!(optimised.len() <= plain.len(), "{what}");
+                    plain_total += plain.len();
+                    optimised_total += optimised.len();
+                }
+            }
+        }
+    }
+    // Photos among the inputs: the tables earn their keep.
+    assert!(
+        optimised_total * 100 < plain_total * 97,
+        "{optimised_total} bytes optimised, {plain_total} with the standard tables"
+    );
+}

@@ -1,13 +1,15 @@
 // Transpiles the image-processor component into ./generated with jco: ES module glue, the core
 // wasm files and TypeScript declarations. The component is $IMGPIPE_COMPONENT, else where
-// `cargo build --release -p imgpipe` puts it ($CARGO_TARGET_DIR, or the repository's target/).
+// the project's scripts build it ($CARGO_TARGET_DIR, or ~/.cache/imgpipe-target, the one target
+// directory they share).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const target = process.env.CARGO_TARGET_DIR ?? join(here, '../../target');
+const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/imgpipe-target');
 const component =
   process.env.IMGPIPE_COMPONENT ??
   join(target, 'component-build/wasm32-wasip2/component/imgpipe_component.wasm');

@@ -12,6 +12,8 @@ compiles it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import re
 import sys
@@ -20,7 +22,18 @@ from pathlib import Path
 from typing import Any, Optional
 
 import wasmtime
-from wasmtime.component import F32, Component, EnumType, Linker, OptionType, Record, RecordType, Variant
+from wasmtime.component import (
+    F32,
+    Bool,
+    Component,
+    EnumType,
+    Linker,
+    ListType,
+    OptionType,
+    Record,
+    RecordType,
+    Variant,
+)
 
 INTERFACE = "imgpipe:image/processor@0.1.0"
 
@@ -115,14 +128,15 @@ class Processed:
     height: int
     format: str
     mime_type: str
+    placeholder: Optional[str] = None
 
 
 def default_component() -> Path:
-    """$IMGPIPE_COMPONENT, else where `cargo build --release -p imgpipe` puts it
-    ($CARGO_TARGET_DIR, or the repository's target/)."""
+    """$IMGPIPE_COMPONENT, else where the project's scripts build it ($CARGO_TARGET_DIR, or
+    ~/.cache/imgpipe-target, the one target directory they share)."""
     if "IMGPIPE_COMPONENT" in os.environ:
         return Path(os.environ["IMGPIPE_COMPONENT"])
-    target = os.environ.get("CARGO_TARGET_DIR", str(Path(__file__).resolve().parents[2] / "target"))
+    target = os.environ.get("CARGO_TARGET_DIR", str(Path.home() / ".cache/imgpipe-target"))
     return Path(target) / "component-build/wasm32-wasip2/component/imgpipe_component.wasm"
 
 
@@ -173,8 +187,9 @@ class Processor:
         Options (all optional, the component's defaults otherwise) are the fields of the WIT
         ``options`` record with ``_`` for ``-`` (``self.names.options``); the enum ones take the
         WIT's values (``self.names.enums``); a record (``extract``, ``focal_point``, ``extend``,
-        ``background``) is a dict of its fields, a sequence of them in order, or the HTTP
-        query's text (``"10,20,300,200"``); ``background`` may leave out alpha.
+        ``background``, ``overlay``) is a dict of its fields, a sequence of them in order, or the
+        HTTP query's text (``"10,20,300,200"``); fields that are options may be left out, and
+        ``background`` may leave out alpha. An overlay's ``image`` is bytes (base64 in text).
         """
         formats = self.names.formats
         if format not in formats:
@@ -188,6 +203,7 @@ class Processor:
             height=result.height,
             format=result.format,
             mime_type=getattr(result, "mime-type"),
+            placeholder=result.placeholder,
         )
 
     def _options(self, options: dict) -> Record:
@@ -236,16 +252,44 @@ def _record(name: str, value: Any, fields: tuple) -> Record:
     values = list(value)
     if name == "background" and len(values) == 3:
         values.append(255)
-    if len(values) != len(fields) or any(v is None for v in values):
-        order = ",".join(field for field, _ in fields)
+    # Optional fields may be left off the end.
+    values += [None] * (len(fields) - len(values))
+    order = ",".join(field for field, _ in fields)
+    if len(values) != len(fields) or any(v is None and not isinstance(ty, OptionType) for (_, ty), v in zip(fields, values)):
         raise InvalidOption(f"invalid option {name}: must be {order} (a dict, a sequence or text), got {value!r}", name)
     out = Record()
     try:
         for (field, ty), v in zip(fields, values):
-            setattr(out, field, float(v) if isinstance(ty, F32) else int(v))
-    except ValueError:
-        raise InvalidOption(f"invalid option {name}: must be numbers, got {value!r}", name) from None
+            setattr(out, field, _field(ty, v))
+    except (ValueError, TypeError, binascii.Error) as e:
+        raise InvalidOption(f"invalid option {name}: fields {order}: {e}", name) from None
     return out
+
+
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _field(ty: Any, v: Any) -> Any:
+    """One field of a record option as its WIT type wants it."""
+    if isinstance(ty, OptionType):
+        if v is None or v == "":
+            return None
+        ty = ty.payload
+    if isinstance(ty, F32):
+        return float(v)
+    if isinstance(ty, Bool):
+        if isinstance(v, bool):
+            return v
+        if str(v).lower() not in _BOOLEANS:
+            raise ValueError(f"must be true or false, got {v!r}")
+        return _BOOLEANS[str(v).lower()]
+    if isinstance(ty, EnumType):
+        if v not in ty.names:
+            raise ValueError(f"must be one of {', '.join(ty.names)}, got {v!r}")
+        return v
+    if isinstance(ty, ListType):
+        return bytes(v) if isinstance(v, (bytes, bytearray, memoryview)) else base64.b64decode(v, validate=True)
+    return int(v)
 
 
 def _error(variant: Variant) -> ImgpipeError:

@@ -41,7 +41,7 @@ pub mod wit {
     pub use crate::bindings::imgpipe::image::types::{
         ChromaSubsampling, Color, ColorProfile, Edges, Error, ErrorCounts, ErrorKind, ErrorRecord,
         Filter, Fit, Gravity, ImageInfo, InputFormat, InstanceStats, InvalidOption, LimitKind,
-        Options, OutputFormat, Point, Processed, Region, TooLarge,
+        Options, OutputFormat, Overlay, Placeholder, Point, Processed, Region, TooLarge,
     };
 }
 

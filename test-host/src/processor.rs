@@ -72,8 +72,8 @@ impl<'r> Processor<'r> {
         self.call(|live| {
             let p = live.bindings.imgpipe_image_processor();
             match format {
-                None => p.call_process(&mut live.store, image, *options),
-                Some(f) => p.call_process_with_format(&mut live.store, image, *options, f),
+                None => p.call_process(&mut live.store, image, options),
+                Some(f) => p.call_process_with_format(&mut live.store, image, options, f),
             }
         })
     }

@@ -1,6 +1,15 @@
 //! Any bytes through decode, orient, resize and encode must give an image or a typed error.
 #![no_main]
 
+/// A 1x1 PNG for overlays to be drawn on.
+const BASE: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     // The component's own checks, with a pixel limit that keeps one input under ~100 ms.
     // Half the inputs converted to Display P3, so embedded profiles meet both directions.
@@ -34,4 +43,21 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         options
     };
     let _ = imgpipe_component::process(data, &options, imgpipe_component::OutputFormat::Png);
+    // And a seventh as an overlay (tiled, half transparent) on a small valid image, with a
+    // placeholder of the result: the overlay's decoder meets the same bytes.
+    if data.len() % 7 == 0 {
+        let overlay = imgpipe_component::options::Overlay {
+            image: data.to_vec(),
+            opacity: Some(0.5),
+            tile: Some(true),
+            ..Default::default()
+        };
+        let options = imgpipe_component::Options {
+            overlay: Some(overlay),
+            placeholder: Some(imgpipe_component::options::Placeholder::Thumbhash),
+            max_input_pixels: Some(4_000_000),
+            ..Default::default()
+        };
+        let _ = imgpipe_component::process(BASE, &options, imgpipe_component::OutputFormat::Png);
+    }
 });

@@ -67,8 +67,9 @@ pub fn parse(body: &[u8], mut params: Params) -> Result<(Vec<u8>, Params), Failu
 }
 
 /// A JSON value as the query would write it: strings, numbers and booleans as they are; a
-/// record (`extract`, `focal-point`, `extend`) as an array of its fields in order, or an object
-/// of them, joined by commas.
+/// record (`extract`, `focal-point`, `extend`, `overlay`) as an array of its fields in order, or
+/// an object of them (a field left out is empty, its default where the record has one), joined
+/// by commas.
 fn text_form(name: &str, value: &serde_json::Value) -> Result<String, String> {
     use serde_json::Value;
     let scalar = |v: &Value| match v {
@@ -85,7 +86,7 @@ fn text_form(name: &str, value: &serde_json::Value) -> Result<String, String> {
         (Value::Array(items), Some(_)) => items.iter().map(scalar).collect::<Option<Vec<_>>>(),
         (Value::Object(map), Some(fields)) => fields
             .iter()
-            .map(|f| map.get(*f).and_then(scalar))
+            .map(|f| map.get(*f).map_or(Some(String::new()), scalar))
             .collect::<Option<Vec<_>>>(),
         _ => None,
     };
@@ -109,6 +110,9 @@ pub struct Answer<'a> {
     pub height: u32,
     pub format: &'a str,
     pub bytes: usize,
+    /// `options.placeholder`'s result, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
 
 impl<'a> Answer<'a> {
@@ -120,6 +124,7 @@ impl<'a> Answer<'a> {
             height,
             format,
             bytes: image.len(),
+            placeholder: None,
         }
     }
 }
@@ -165,6 +170,19 @@ mod tests {
         assert_eq!(
             p.options.focal_point,
             Some(imgpipe_names::Point { x: 0.5, y: 0.25 })
+        );
+        let (_, p) = parse_alone(
+            br#"{"image":"AQI=","overlay":{"image":"data:image/png;base64,AQID","gravity":"soea","opacity":0.5}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            p.options.overlay,
+            Some(imgpipe_names::Overlay {
+                image: vec![1, 2, 3],
+                gravity: Some(imgpipe_names::Gravity::SouthEast),
+                opacity: Some(0.5),
+                ..Default::default()
+            })
         );
         let e = parse_alone(br#"{"image":"AQI=","extract":{"left":1}}"#).unwrap_err();
         assert_eq!(e.option.as_deref(), Some("extract"));

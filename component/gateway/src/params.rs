@@ -79,6 +79,12 @@ impl Params {
             OptionName::MaxWidth => o.max_width = Some(number(option, value).map_err(refuse)?),
             OptionName::MaxHeight => o.max_height = Some(number(option, value).map_err(refuse)?),
             OptionName::MaxBytes => o.max_bytes = Some(number(option, value).map_err(refuse)?),
+            OptionName::Effort => o.effort = Some(number(option, value).map_err(refuse)?),
+            OptionName::OptimizeCoding => {
+                o.optimize_coding = Some(boolean(value).map_err(refuse)?);
+            }
+            OptionName::Placeholder => o.placeholder = Some(name_of(value).map_err(refuse)?),
+            OptionName::Overlay => o.overlay = Some(parsed(value).map_err(refuse)?),
             OptionName::Fit => o.fit = Some(name_of(value).map_err(refuse)?),
             OptionName::Filter => o.filter = Some(name_of(value).map_err(refuse)?),
             OptionName::ColorProfile => o.color_profile = Some(name_of(value).map_err(refuse)?),
@@ -221,7 +227,8 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
     use imgpipe_names::{
-        ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Point, Region,
+        ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Overlay, Placeholder,
+        Point, Region,
     };
 
     #[test]
@@ -265,7 +272,8 @@ mod tests {
     fn reads_every_option_by_wit_name() {
         let p = Params::from_query(Some(
             "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4&dpr=1.5\
-             &trim=12.5&extract=1,2,30,40&gravity=attention&fp=0.25,0.75&blur=2&sharpen=1.5&sharpen-flat=0.5&sharpen-jagged=3&extend=1,2,3,4&max-bytes=20000",
+             &trim=12.5&extract=1,2,30,40&gravity=attention&fp=0.25,0.75&blur=2&sharpen=1.5&sharpen-flat=0.5&sharpen-jagged=3&extend=1,2,3,4&max-bytes=20000\
+             &effort=7&optimize-coding=false&placeholder=thumbhash&overlay=AQI%2B,soea,5,-6,0.5,0.25,1",
         ))
         .unwrap();
         let o = &p.options;
@@ -315,6 +323,22 @@ mod tests {
             })
         );
         assert_eq!(o.max_bytes, Some(20_000));
+        assert_eq!(
+            (o.effort, o.optimize_coding, o.placeholder),
+            (Some(7), Some(false), Some(Placeholder::Thumbhash))
+        );
+        assert_eq!(
+            o.overlay,
+            Some(Overlay {
+                image: vec![1, 2, 0x3E],
+                gravity: Some(Gravity::SouthEast),
+                x: Some(5),
+                y: Some(-6),
+                opacity: Some(0.5),
+                scale: Some(0.25),
+                tile: Some(true),
+            })
+        );
     }
 
     #[test]
@@ -350,6 +374,11 @@ mod tests {
             ("extend=a", "extend"),
             ("gravity=middle", "gravity"),
             ("max-bytes=0", "max-bytes"),
+            ("effort=10", "effort"),
+            ("optimize-coding=2", "optimize-coding"),
+            ("placeholder=jpeg", "placeholder"),
+            ("overlay=***", "overlay"),
+            ("watermark=AQI,middle", "overlay"),
         ] {
             let err = Params::from_query(Some(query)).unwrap_err();
             assert_eq!(err.name, name, "{query}");

@@ -145,7 +145,7 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
         return Ok(respond(304, "", Vec::new(), &headers));
     }
     let started = Instant::now();
-    let result = processor::process_with_format(&image, options(&params), format.into());
+    let result = processor::process_with_format(&image, &options(&params), format.into());
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     let out = result.map_err(failure)?;
 
@@ -156,9 +156,15 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
         ("x-image-width", width.as_str()),
         ("x-image-height", height.as_str()),
     ]);
+    if let Some(placeholder) = &out.placeholder {
+        headers.push(("placeholder", placeholder.as_str()));
+    }
     if is_json {
         let format = OutputFormat::from(out.format).as_str();
-        let answer = contract::Answer::new(&out.image, out.width, out.height, format);
+        let answer = contract::Answer {
+            placeholder: out.placeholder.clone(),
+            ..contract::Answer::new(&out.image, out.width, out.height, format)
+        };
         let body = serde_json::to_vec(&answer).map_err(|e| {
             Failure::new(HttpProblem::Internal, format!("write the JSON answer: {e}"))
         })?;
@@ -258,11 +264,15 @@ fn options(p: &Params) -> wit::Options {
 /// the processor has.
 fn page() -> String {
     use imgpipe_names::{Filter, Fit, Name};
+    // `first` leads the menu: "" is the processor's default (no query parameter sent).
     fn options<T: Name>(first: Option<&str>) -> String {
         first
             .into_iter()
             .chain(T::ALL.iter().map(|v| v.as_str()))
-            .map(|name| format!("<option value=\"{name}\">{name}</option>"))
+            .map(|name| {
+                let label = if name.is_empty() { "default" } else { name };
+                format!("<option value=\"{name}\">{label}</option>")
+            })
             .collect()
     }
     PAGE.replace(
@@ -274,7 +284,11 @@ fn page() -> String {
     .replace("<!--color-profiles-->", &options::<ColorProfile>(None))
     .replace(
         "<!--chroma-subsamplings-->",
-        &options::<ChromaSubsampling>(None),
+        &options::<ChromaSubsampling>(Some("")),
     )
     .replace("<!--gravities-->", &options::<imgpipe_names::Gravity>(None))
+    .replace(
+        "<!--placeholders-->",
+        &options::<imgpipe_names::Placeholder>(Some("")),
+    )
 }

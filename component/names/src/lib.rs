@@ -21,11 +21,11 @@ pub use color::{BadColor, Color};
 pub use formats::{InputFormat, OutputFormat};
 pub use options::{
     ChromaSubsampling, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, DPR_RANGE, Filter, Fit, Gravity,
-    MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName,
+    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, DPR_RANGE, EFFORT_RANGE, Filter,
+    Fit, Gravity, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName, Placeholder,
 };
 pub use problem::{ErrorKind, HttpProblem, LimitKind, Problem};
-pub use records::{Edges, Fields, Options, Point, Region};
+pub use records::{Edges, Fields, Options, Overlay, Point, Region};
 
 /// A closed set of names: a WIT enum (or the fields of a WIT record), as Rust values.
 pub trait Name: Copy + Eq + Sized + 'static {

@@ -80,9 +80,30 @@ macro_rules! mirror_enum {
 }
 
 /// `From` both ways between a record here and its generated WIT twin, field by field:
-/// `plain` fields convert with `Into`, `optional` ones (`Option<T>`) with `map(Into::into)`.
+/// `plain` fields convert with `Into`, `optional` ones (`Option<T>`) with `map(Into::into)`; a
+/// record with both lists its plain fields first (`{ plain: a, b; optional: c }`).
 #[macro_export]
 macro_rules! mirror_record {
+    ($ours:path, $theirs:path { plain: $($plain:ident),+; optional: $($optional:ident),+ $(,)? }) => {
+        impl From<$ours> for $theirs {
+            fn from(value: $ours) -> Self {
+                type Theirs = $theirs;
+                Theirs {
+                    $($plain: $crate::mirror_record!(@plain value.$plain),)+
+                    $($optional: $crate::mirror_record!(@optional value.$optional),)+
+                }
+            }
+        }
+        impl From<$theirs> for $ours {
+            fn from(value: $theirs) -> Self {
+                type Ours = $ours;
+                Ours {
+                    $($plain: $crate::mirror_record!(@plain value.$plain),)+
+                    $($optional: $crate::mirror_record!(@optional value.$optional),)+
+                }
+            }
+        }
+    };
     ($ours:path, $theirs:path { $kind:ident: $($field:ident),+ $(,)? }) => {
         impl From<$ours> for $theirs {
             fn from(value: $ours) -> Self {
@@ -176,6 +197,19 @@ macro_rules! mirror_wit_types {
             }
         );
         $crate::mirror_record!($crate::Point, $wit::Point { plain: x, y });
+        $crate::mirror_enum!($crate::Placeholder, $wit::Placeholder { Blurhash, Thumbhash });
+        $crate::mirror_record!(
+            $crate::Overlay,
+            $wit::Overlay {
+                plain: image;
+                optional: gravity,
+                x,
+                y,
+                opacity,
+                scale,
+                tile
+            }
+        );
         $crate::mirror_record!(
             $crate::Edges,
             $wit::Edges {
@@ -217,7 +251,11 @@ macro_rules! mirror_wit_types {
                 sharpen_flat,
                 sharpen_jagged,
                 extend,
-                max_bytes
+                max_bytes,
+                effort,
+                optimize_coding,
+                placeholder,
+                overlay
             }
         );
         $crate::mirror_enum!(

@@ -15,6 +15,8 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub const DPR_RANGE: std::ops::RangeInclusive<f32> = 1.0..=5.0;
 /// Largest width or height of a target box or an output image (JPEG's 16-bit dimensions).
 pub const MAX_DIMENSION: u32 = 65_535;
+/// The encoders' effort, 0 (fastest) to 9 (smallest files); see the WIT's `options.effort`.
+pub const EFFORT_RANGE: std::ops::RangeInclusive<u8> = 0..=9;
 /// sharp's `sharpen` defaults for the slopes of its flat and jagged areas.
 pub const DEFAULT_SHARPEN_FLAT: f32 = 1.0;
 /// See [`DEFAULT_SHARPEN_FLAT`].
@@ -64,6 +66,14 @@ names! {
         #[default]
         Yuv420 = "yuv420" | "4:2:0",
         Yuv444 = "yuv444" | "4:4:4",
+    }
+}
+
+names! {
+    /// A small stand-in for an image, shown while it loads; WIT `placeholder`.
+    pub enum Placeholder: "placeholder" {
+        Blurhash = "blurhash",
+        Thumbhash = "thumbhash",
     }
 }
 
@@ -140,6 +150,10 @@ names! {
         SharpenJagged = "sharpen-jagged",
         Extend = "extend" | "padding",
         MaxBytes = "max-bytes",
+        Effort = "effort",
+        OptimizeCoding = "optimize-coding" | "optimise-coding",
+        Placeholder = "placeholder",
+        Overlay = "overlay" | "watermark",
     }
 }
 
@@ -160,6 +174,9 @@ impl OptionName {
         match self {
             OptionName::Quality => Some((MIN_QUALITY.into(), MAX_QUALITY.into())),
             OptionName::MaxWidth | OptionName::MaxHeight => Some((1, MAX_DIMENSION.into())),
+            OptionName::Effort => {
+                Some(((*EFFORT_RANGE.start()).into(), (*EFFORT_RANGE.end()).into()))
+            }
             OptionName::MaxInputPixels | OptionName::MaxInputBytes | OptionName::MaxBytes => {
                 Some((1, u64::MAX))
             }
@@ -196,11 +213,12 @@ impl OptionName {
     /// The fields of a record-typed option, in the order its text form takes them
     /// (`extract=left,top,width,height`); `None` for the others.
     pub fn fields(self) -> Option<&'static [&'static str]> {
-        use crate::records::{Edges, Fields, Point, Region};
+        use crate::records::{Edges, Fields, Overlay, Point, Region};
         match self {
             OptionName::Extract => Some(Region::FIELDS),
             OptionName::FocalPoint => Some(Point::FIELDS),
             OptionName::Extend => Some(Edges::FIELDS),
+            OptionName::Overlay => Some(Overlay::FIELDS),
             _ => None,
         }
     }

@@ -1,11 +1,14 @@
 //! The options record and the small records it holds (a region, a point, four edges), as plain
 //! Rust: what every host builds and the processor checks. Each record also reads the text the
 //! HTTP query and the CLI use for it: numbers separated by commas, in the record's field order
-//! ([`Fields::FIELDS`]), which the JSON body may also give as an array or an object.
+//! ([`Fields::FIELDS`]), which the JSON body may also give as an array or an object. An
+//! overlay's text form starts with its image, in base64.
 
 use std::str::FromStr;
 
-use crate::{ChromaSubsampling, Color, ColorProfile, Filter, Fit, Gravity};
+use base64::Engine as _;
+
+use crate::{ChromaSubsampling, Color, ColorProfile, Filter, Fit, Gravity, Name, Placeholder};
 
 /// What a caller asks for: every field optional, as in the WIT `options` record (documented
 /// there, field by field).
@@ -40,6 +43,10 @@ pub struct Options {
     pub sharpen_jagged: Option<f32>,
     pub extend: Option<Edges>,
     pub max_bytes: Option<u64>,
+    pub effort: Option<u8>,
+    pub optimize_coding: Option<bool>,
+    pub placeholder: Option<Placeholder>,
+    pub overlay: Option<Overlay>,
 }
 
 /// A record written as comma-separated numbers in the order of its fields.
@@ -71,6 +78,26 @@ pub struct Edges {
     pub right: u32,
     pub bottom: u32,
     pub left: u32,
+}
+
+/// A second image drawn over the result; WIT `overlay`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Overlay {
+    pub image: Vec<u8>,
+    pub gravity: Option<Gravity>,
+    pub x: Option<i32>,
+    pub y: Option<i32>,
+    pub opacity: Option<f32>,
+    pub scale: Option<f32>,
+    pub tile: Option<bool>,
+}
+
+/// The overlay's fields after its image.
+const PLACEMENT: &[&str] = &["gravity", "x", "y", "opacity", "scale", "tile"];
+
+impl Fields for Overlay {
+    const FIELDS: &'static [&'static str] =
+        &["image", "gravity", "x", "y", "opacity", "scale", "tile"];
 }
 
 impl Fields for Region {
@@ -156,6 +183,82 @@ impl FromStr for Edges {
     }
 }
 
+impl FromStr for Overlay {
+    type Err = String;
+
+    /// `image,gravity,x,y,opacity,scale,tile`: the image in base64 (standard or URL-safe
+    /// alphabet, or a `data:` URL), the rest as the fields' own text; any after the image may be
+    /// empty or left off.
+    fn from_str(text: &str) -> Result<Overlay, String> {
+        // Not spaces: a query's `+` in base64 may have become one.
+        let text = text.trim_matches(['\n', '\r', '\t']);
+        // A data URL's own comma comes before the image's bytes.
+        let text = match text.split_once(";base64,") {
+            Some((prefix, rest)) if prefix.starts_with("data:") => rest,
+            _ => text,
+        };
+        let mut parts = text.split(',');
+        let encoded = parts.next().unwrap_or_default();
+        let mut parts = parts.map(str::trim);
+        let image = decode_base64(encoded).map_err(|why| {
+            format!(
+                "must start with the image in base64 (image,{}): {why}",
+                PLACEMENT.join(",")
+            )
+        })?;
+        let mut overlay = Overlay {
+            image,
+            ..Overlay::default()
+        };
+        for (field, value) in PLACEMENT.iter().zip(parts.by_ref()) {
+            if value.is_empty() {
+                continue;
+            }
+            let bad = |what: &str| format!("field {field} must be {what}, got {value:?}");
+            match *field {
+                "gravity" => {
+                    overlay.gravity =
+                        Some(Gravity::parse(value).map_err(|e| format!("field gravity {e}"))?);
+                }
+                "x" => overlay.x = Some(value.parse().map_err(|_| bad("a whole number"))?),
+                "y" => overlay.y = Some(value.parse().map_err(|_| bad("a whole number"))?),
+                "opacity" => overlay.opacity = Some(value.parse().map_err(|_| bad("a number"))?),
+                "scale" => overlay.scale = Some(value.parse().map_err(|_| bad("a number"))?),
+                _ => {
+                    overlay.tile = Some(match value {
+                        "true" | "1" | "yes" => true,
+                        "false" | "0" | "no" => false,
+                        _ => return Err(bad("true or false")),
+                    });
+                }
+            }
+        }
+        if parts.next().is_some() {
+            return Err(format!(
+                "has more than its {} fields ({})",
+                Overlay::FIELDS.len(),
+                Overlay::FIELDS.join(",")
+            ));
+        }
+        Ok(overlay)
+    }
+}
+
+/// Base64 as clients write it: either alphabet, padding optional, a query's `+` possibly
+/// turned into a space on the way.
+fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
+    let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
+    let text = text.replace(' ', "+");
+    standard
+        .decode(&text)
+        .or_else(|_| url_safe.decode(&text))
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +297,46 @@ mod tests {
         );
         let why = "1,2".parse::<Edges>().unwrap_err();
         assert!(why.contains("top,right,bottom,left"), "{why}");
+    }
+
+    #[test]
+    fn overlays_read_their_text_form() {
+        let o: Overlay = "AQID,soea,-4,5,0.5,0.25,true".parse().unwrap();
+        assert_eq!(
+            o,
+            Overlay {
+                image: vec![1, 2, 3],
+                gravity: Some(Gravity::SouthEast),
+                x: Some(-4),
+                y: Some(5),
+                opacity: Some(0.5),
+                scale: Some(0.25),
+                tile: Some(true),
+            }
+        );
+        let o: Overlay = "data:image/png;base64,AQI,,,,0.5".parse().unwrap();
+        assert_eq!(
+            (o.image, o.gravity, o.opacity),
+            (vec![1, 2], None, Some(0.5))
+        );
+        // URL-safe alphabet, and a query's `+` read as a space.
+        assert_eq!("-_8".parse::<Overlay>().unwrap().image, [0xfb, 0xff]);
+        assert_eq!(
+            "+/8".replace('+', " ").parse::<Overlay>().unwrap().image,
+            [0xfb, 0xff]
+        );
+        assert!("***".parse::<Overlay>().unwrap_err().contains("base64"));
+        assert!(
+            "AQI,sideways"
+                .parse::<Overlay>()
+                .unwrap_err()
+                .contains("gravity")
+        );
+        assert!(
+            "AQI,,,,,,,extra"
+                .parse::<Overlay>()
+                .unwrap_err()
+                .contains("fields")
+        );
     }
 }

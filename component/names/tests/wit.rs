@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use imgpipe_names::{
     ChromaSubsampling, ColorProfile, ErrorKind, Filter, Fit, Gravity, HttpProblem, InputFormat,
-    LimitKind, Name, OptionName, OutputFormat, Problem,
+    LimitKind, Name, OptionName, OutputFormat, Placeholder, Problem,
 };
 
 /// The WIT's enums, records and variants: type name -> member names, in order.
@@ -68,6 +68,7 @@ fn every_wit_enum_is_a_name_set_with_the_same_values() {
     sets.insert(ColorProfile::KIND, names::<ColorProfile>());
     sets.insert(ChromaSubsampling::KIND, names::<ChromaSubsampling>());
     sets.insert(Gravity::KIND, names::<Gravity>());
+    sets.insert(Placeholder::KIND, names::<Placeholder>());
 
     let wit = wit_types();
     let wit_enums: BTreeMap<&str, &Vec<String>> = wit
@@ -99,6 +100,7 @@ fn record_options_read_the_records_fields_in_order() {
         ("region", OptionName::Extract),
         ("point", OptionName::FocalPoint),
         ("edges", OptionName::Extend),
+        ("overlay", OptionName::Overlay),
     ] {
         assert_eq!(
             wit[&key("record", record)],

@@ -3,7 +3,10 @@
 //! check that a wrong result would fail; and the order the WIT documents, by combining them.
 
 use image::{Rgb, RgbImage};
-use imgpipe::wit::{Edges, Error, Gravity, Options, OutputFormat, Point, Region};
+use imgpipe::wit::{
+    ChromaSubsampling, Edges, Error, Gravity, Options, OutputFormat, Overlay, Placeholder, Point,
+    Region,
+};
 
 use crate::{decode, fixture, process_ok, processor, psnr, size};
 
@@ -410,8 +413,45 @@ fn bad_parameters_are_invalid_options() {
             },
             "extend",
         ),
+        (
+            Options {
+                effort: Some(10),
+                ..Options::default()
+            },
+            "effort",
+        ),
     ] {
         assert_eq!(refused(&scene(), &options), name);
+    }
+    // A bad overlay, including one that is not an image or is cut short, is the option's
+    // fault, never a trap.
+    let logo = fixture("operations/logo.png");
+    for bad in [
+        Overlay {
+            image: Vec::new(),
+            ..overlay(None, 0, 0, 1.0)
+        },
+        overlay(Some(Gravity::Entropy), 0, 0, 1.0),
+        overlay(None, 0, 0, 1.5),
+        overlay(None, 0, 0, f32::NAN),
+        Overlay {
+            scale: Some(0.0),
+            ..overlay(None, 0, 0, 1.0)
+        },
+        Overlay {
+            image: b"not an image".to_vec(),
+            ..overlay(None, 0, 0, 1.0)
+        },
+        Overlay {
+            image: logo[..logo.len() / 2].to_vec(),
+            ..overlay(None, 0, 0, 1.0)
+        },
+    ] {
+        let options = Options {
+            overlay: Some(bad),
+            ..Options::default()
+        };
+        assert_eq!(refused(&scene(), &options), "overlay");
     }
 }
 
@@ -445,4 +485,215 @@ fn the_documented_order_holds_when_combined() {
     let pixels = decode(&out.image);
     assert_eq!(pixels.get_pixel(0, 20), &Rgb([255, 255, 255]));
     assert_eq!(pixels.get_pixel(21, 41), &Rgb([255, 255, 255]));
+}
+
+fn overlay(gravity: Option<Gravity>, x: i32, y: i32, opacity: f32) -> Overlay {
+    Overlay {
+        image: fixture("operations/logo.png"),
+        gravity,
+        x: Some(x),
+        y: Some(y),
+        opacity: Some(opacity),
+        scale: None,
+        tile: None,
+    }
+}
+
+#[test]
+fn overlay_matches_libvips_composite() {
+    let reference = decode(&fixture("operations/overlay-south-east-by-libvips.png"));
+    let with = |o: Overlay| {
+        png(
+            &Options {
+                overlay: Some(o),
+                ..Options::default()
+            },
+            &scene(),
+        )
+    };
+    let ours = with(overlay(Some(Gravity::SouthEast), 10, 5, 0.6));
+    let db = psnr(&ours, &reference);
+    assert!(db >= 50.0, "overlay against vips composite2: {db:.1} dB");
+    // Elsewhere, or at another opacity, it is not the reference.
+    assert!(
+        psnr(
+            &with(overlay(Some(Gravity::SouthEast), 12, 5, 0.6)),
+            &reference
+        ) < 40.0
+    );
+    assert!(
+        psnr(
+            &with(overlay(Some(Gravity::SouthEast), 10, 5, 0.9)),
+            &reference
+        ) < 40.0
+    );
+    assert!(psnr(&decode(&scene()), &reference) < 35.0);
+
+    // `scale` sizes it by the result's width; an opaque green square (a colour the scene has
+    // nowhere) at half the width, in the centre, covers exactly the middle 120x120.
+    let square = encode_png(&RgbImage::from_pixel(10, 10, Rgb([1, 254, 3])));
+    let out = with(Overlay {
+        image: square,
+        scale: Some(0.5),
+        ..overlay(None, 0, 0, 1.0)
+    });
+    for (x, y, p) in out.enumerate_pixels() {
+        let inside = (60..180).contains(&x) && (20..140).contains(&y);
+        assert_eq!(p.0 == [1, 254, 3], inside, "({x}, {y}) {:?}", p.0);
+    }
+}
+
+#[test]
+fn placeholders_describe_the_result() {
+    use base64::Engine as _;
+    let small = |image: &RgbImage, w: u32, h: u32| {
+        image::imageops::resize(image, w, h, image::imageops::FilterType::Triangle)
+    };
+    // The mean difference per channel between two images of one size.
+    let distance = |a: &RgbImage, b: &[u8]| {
+        let sum: u64 = a
+            .pixels()
+            .zip(b.chunks_exact(4))
+            .flat_map(|(p, q)| (0..3).map(move |c| u64::from(p.0[c].abs_diff(q[c]))))
+            .sum();
+        sum as f64 / (f64::from(a.width() * a.height()) * 3.0)
+    };
+    let scene_image = decode(&scene());
+    let other_image = decode(&subject_at(200, 40));
+    for kind in [Placeholder::Blurhash, Placeholder::Thumbhash] {
+        let out = process_ok(
+            &scene(),
+            &Options {
+                placeholder: Some(kind),
+                ..Options::default()
+            },
+            OutputFormat::Png,
+        );
+        let hash = out.placeholder.expect("a placeholder");
+        // Decoded by the other side of each format's reference library.
+        let (w, h, rgba) = match kind {
+            Placeholder::Blurhash => (24, 16, blurhash::decode(&hash, 24, 16, 1.0).unwrap()),
+            Placeholder::Thumbhash => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&hash)
+                    .unwrap();
+                let (w, h, rgba) = thumbhash::thumb_hash_to_rgba(&bytes).unwrap();
+                (w as u32, h as u32, rgba)
+            }
+        };
+        // ThumbHash keeps the shape, roughly: 240x160 is 3:2.
+        assert!(
+            (f64::from(w) / f64::from(h) - 1.5).abs() < 0.15,
+            "{kind:?} {w}x{h}"
+        );
+        let near = distance(&small(&scene_image, w, h), &rgba);
+        let far = distance(&small(&other_image, w, h), &rgba);
+        // A handful of cosines cannot draw the scene's square and disc: close, not equal.
+        assert!(
+            near < 30.0 && far > 2.0 * near,
+            "{kind:?}: {near:.1} against {far:.1}"
+        );
+    }
+    // Not asked, not computed.
+    assert_eq!(
+        process_ok(&scene(), &Options::default(), OutputFormat::Png).placeholder,
+        None
+    );
+}
+
+#[test]
+fn encoder_options_change_what_they_say() {
+    let photo = fixture("sharp/2569067123_aca715a2ee_o.jpg");
+    let at = |format: OutputFormat, options: Options| {
+        process_ok(
+            &photo,
+            &Options {
+                max_width: Some(320),
+                ..options
+            },
+            format,
+        )
+        .image
+    };
+    // Optimised Huffman tables: smaller, and the same pixels to every decoder (the image
+    // crate's zune-jpeg read the per-component scans of the published encoder wrong).
+    let standard = at(OutputFormat::Jpeg, Options::default());
+    let optimised = at(
+        OutputFormat::Jpeg,
+        Options {
+            optimize_coding: Some(true),
+            ..Options::default()
+        },
+    );
+    assert!(optimised.len() < standard.len());
+    assert_eq!(decode(&optimised), decode(&standard));
+    // WebP: effort 0 is larger than the default; sharp YUV gives other bytes.
+    let webp = at(OutputFormat::Webp, Options::default());
+    let fast = at(
+        OutputFormat::Webp,
+        Options {
+            effort: Some(0),
+            ..Options::default()
+        },
+    );
+    assert!(fast.len() > webp.len(), "{} {}", fast.len(), webp.len());
+    let sharp_yuv = at(
+        OutputFormat::Webp,
+        Options {
+            chroma_subsampling: Some(ChromaSubsampling::Yuv444),
+            ..Options::default()
+        },
+    );
+    assert_ne!(sharp_yuv, webp);
+    assert!(psnr(&decode(&sharp_yuv), &decode(&webp)) > 35.0);
+    // PNG: more effort, smaller.
+    let png_fast = at(
+        OutputFormat::Png,
+        Options {
+            effort: Some(0),
+            ..Options::default()
+        },
+    );
+    let png_best = at(
+        OutputFormat::Png,
+        Options {
+            effort: Some(9),
+            ..Options::default()
+        },
+    );
+    assert!(png_best.len() < png_fast.len());
+    assert_eq!(decode(&png_best), decode(&png_fast));
+    // AVIF: the fastest effort is another encode; 4:2:0 is refused, not ignored.
+    let avif_fast = at(
+        OutputFormat::Avif,
+        Options {
+            effort: Some(0),
+            max_width: Some(96),
+            ..Options::default()
+        },
+    );
+    assert_ne!(
+        avif_fast,
+        at(
+            OutputFormat::Avif,
+            Options {
+                max_width: Some(96),
+                ..Options::default()
+            }
+        )
+    );
+    match processor()
+        .process(
+            &photo,
+            &Options {
+                chroma_subsampling: Some(ChromaSubsampling::Yuv420),
+                ..Options::default()
+            },
+            Some(OutputFormat::Avif),
+        )
+        .unwrap()
+    {
+        Err(Error::InvalidOption(o)) => assert_eq!(o.name, "chroma-subsampling"),
+        other => panic!("{other:?}"),
+    }
 }

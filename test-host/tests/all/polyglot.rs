@@ -169,6 +169,7 @@ impl Case {
                         bottom: 3,
                         left: 4,
                     }),
+                    effort: Some(9),
                     ..Options::default()
                 }
             } else {
@@ -209,6 +210,7 @@ impl Case {
                 "extend",
                 json!({"top": 1, "right": 2, "bottom": 3, "left": 4}),
             );
+            set("effort", json!(9));
         }
         json!({
             "name": self.name,

@@ -237,6 +237,9 @@ pub struct Encoder<W: JfifWrite> {
 
     optimize_huffman_table: bool,
 
+    // imgpipe: optimised tables written in one interleaved scan.
+    interleave_optimized: bool,
+
     app_segments: Vec<(u8, Vec<u8>)>,
 }
 
@@ -281,6 +284,7 @@ impl<W: JfifWrite> Encoder<W> {
             progressive_scans: None,
             restart_interval: None,
             optimize_huffman_table: false,
+            interleave_optimized: false,
             app_segments: Vec::new(),
         }
     }
@@ -392,6 +396,20 @@ impl<W: JfifWrite> Encoder<W> {
     /// Returns if optimized huffman table should be generated
     pub fn optimized_huffman_tables(&self) -> bool {
         self.optimize_huffman_table
+    }
+
+    /// imgpipe: optimised Huffman tables (as [set_optimized_huffman_tables]), written in one
+    /// interleaved scan like the default tables, not in one scan per component as the
+    /// published crate writes them: a valid baseline JPEG either way, but some decoders (zune-jpeg
+    /// 0.5, the `image` crate's) misread the per-component scans. The quantised blocks are kept
+    /// in scan order for the second pass, so the coefficients, and the decoded pixels, are
+    /// those of the default-table encode. Progressive encoding and sampling factors that cannot
+    /// be interleaved take the published path.
+    ///
+    /// [set_optimized_huffman_tables]: Encoder::set_optimized_huffman_tables
+    pub fn set_optimized_huffman_tables_interleaved(&mut self, optimize: bool) {
+        self.optimize_huffman_table = optimize;
+        self.interleave_optimized = optimize;
     }
 
     /// Appends a custom app segment to the JFIF file
@@ -586,7 +604,9 @@ impl<W: JfifWrite> Encoder<W> {
 
         if let Some(scans) = self.progressive_scans {
             self.encode_image_progressive::<_, OP>(image, scans, &q_tables)?;
-        } else if self.optimize_huffman_table || !self.sampling_factor.supports_interleaved() {
+        } else if !self.sampling_factor.supports_interleaved()
+            || (self.optimize_huffman_table && !self.interleave_optimized)
+        {
             self.encode_image_sequential::<_, OP>(image, &q_tables)?;
         } else {
             self.encode_image_interleaved::<_, OP>(image, &q_tables)?;
@@ -732,9 +752,15 @@ impl<W: JfifWrite> Encoder<W> {
         image: I,
         q_tables: &[QuantizationTable; 2],
     ) -> Result<(), EncodingError> {
-        self.write_frame_header(&image, q_tables)?;
-        self.writer
-            .write_scan_header(&self.components.iter().collect::<Vec<_>>(), None)?;
+        // imgpipe: with interleaved optimised tables, the blocks are kept in the order this
+        // loop makes them, and written by `write_kept_interleaved` once the tables are known.
+        let keep = self.optimize_huffman_table && self.interleave_optimized;
+        let mut kept: Vec<AlignedBlock> = Vec::new();
+        if !keep {
+            self.write_frame_header(&image, q_tables)?;
+            self.writer
+                .write_scan_header(&self.components.iter().collect::<Vec<_>>(), None)?;
+        }
 
         let (max_h_sampling, max_v_sampling) = self.get_max_sampling_size();
 
@@ -776,7 +802,7 @@ impl<W: JfifWrite> Encoder<W> {
             }
 
             for block_x in 0..num_cols {
-                if restart_interval > 0 && restarts_to_go == 0 {
+                if restart_interval > 0 && restarts_to_go == 0 && !keep {
                     self.writer.finalize_bit_buffer()?;
                     self.writer
                         .write_marker(Marker::RST((restarts % 8) as u8))?;
@@ -821,6 +847,11 @@ impl<W: JfifWrite> Encoder<W> {
                                 &q_tables[component.quantization_table as usize],
                             );
 
+                            if keep {
+                                kept.push(q_block);
+                                continue;
+                            }
+
                             self.writer.write_block(
                                 &q_block,
                                 prev_dc[i],
@@ -844,8 +875,93 @@ impl<W: JfifWrite> Encoder<W> {
             }
         }
 
+        if keep {
+            return self.write_kept_interleaved(&image, q_tables, &kept);
+        }
+
         self.writer.finalize_bit_buffer()?;
 
+        Ok(())
+    }
+
+    /// imgpipe: the second pass of interleaved optimised tables: the symbols of `kept` (every
+    /// block in scan order) counted as the scan will code them, tables made from the counts
+    /// (Annex K.2, as the published crate does), then the headers and the one scan.
+    fn write_kept_interleaved<I: ImageBuffer>(
+        &mut self,
+        image: &I,
+        q_tables: &[QuantizationTable; 2],
+        kept: &[AlignedBlock],
+    ) -> Result<(), EncodingError> {
+        // The component of each block of an MCU, in the order the scan writes them.
+        let order: Vec<usize> = self
+            .components
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                core::iter::repeat_n(
+                    i,
+                    usize::from(c.horizontal_sampling_factor)
+                        * usize::from(c.vertical_sampling_factor),
+                )
+            })
+            .collect();
+        let interval = usize::from(self.restart_interval.unwrap_or(0));
+        let restarts_before = |mcu: usize| interval > 0 && mcu > 0 && mcu % interval == 0;
+
+        let mut dc_freq = [[0u32; 257]; 2];
+        let mut ac_freq = [[0u32; 257]; 2];
+        let mut used = [false; 2];
+        let mut prev_dc = [0i16; 4];
+        for (mcu, blocks) in kept.chunks(order.len()).enumerate() {
+            if restarts_before(mcu) {
+                prev_dc = [0; 4];
+            }
+            for (block, &i) in blocks.iter().zip(&order) {
+                let component = &self.components[i];
+                let dc = usize::from(component.dc_huffman_table);
+                let ac = usize::from(component.ac_huffman_table);
+                used[dc] = true;
+                used[ac] = true;
+                dc_freq[dc][get_num_bits(block.data[0] - prev_dc[i]) as usize] += 1;
+                prev_dc[i] = block.data[0];
+                count_ac_symbols(block, &mut ac_freq[ac]);
+            }
+        }
+        for table in 0..2 {
+            if used[table] {
+                dc_freq[table][256] = 1;
+                ac_freq[table][256] = 1;
+                self.huffman_tables[table] = (
+                    HuffmanTable::new_optimized(dc_freq[table]),
+                    HuffmanTable::new_optimized(ac_freq[table]),
+                );
+            }
+        }
+
+        self.write_frame_header(image, q_tables)?;
+        self.writer
+            .write_scan_header(&self.components.iter().collect::<Vec<_>>(), None)?;
+        let mut prev_dc = [0i16; 4];
+        for (mcu, blocks) in kept.chunks(order.len()).enumerate() {
+            if restarts_before(mcu) {
+                self.writer.finalize_bit_buffer()?;
+                self.writer
+                    .write_marker(Marker::RST(((mcu / interval - 1) % 8) as u8))?;
+                prev_dc = [0; 4];
+            }
+            for (block, &i) in blocks.iter().zip(&order) {
+                let component = &self.components[i];
+                self.writer.write_block(
+                    block,
+                    prev_dc[i],
+                    &self.huffman_tables[component.dc_huffman_table as usize].0,
+                    &self.huffman_tables[component.ac_huffman_table as usize].1,
+                )?;
+                prev_dc[i] = block.data[0];
+            }
+        }
+        self.writer.finalize_bit_buffer()?;
         Ok(())
     }
 
@@ -1335,6 +1451,28 @@ fn get_block_averaged(
     }
 
     AlignedBlock::new(block)
+}
+
+/// imgpipe: adds the AC symbols of a sequential block (run/size, ZRL, EOB) to `freq`, as the
+/// published `optimize_huffman_table` counts them.
+fn count_ac_symbols(block: &AlignedBlock, freq: &mut [u32; 257]) {
+    let mut zero_run = 0;
+    for &value in &block.data[1..] {
+        if value == 0 {
+            zero_run += 1;
+        } else {
+            while zero_run > 15 {
+                freq[0xF0] += 1;
+                zero_run -= 16;
+            }
+            let symbol = (zero_run << 4) | get_num_bits(value);
+            freq[symbol as usize] += 1;
+            zero_run = 0;
+        }
+    }
+    if zero_run > 0 {
+        freq[0] += 1;
+    }
 }
 
 fn get_num_bits(mut value: i16) -> u8 {

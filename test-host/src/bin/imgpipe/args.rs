@@ -5,7 +5,8 @@
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use imgpipe::names::{
-    ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Name, Point, Region,
+    ChromaSubsampling, Color, ColorProfile, Edges, Filter, Fit, Gravity, Name, Overlay,
+    Placeholder, Point, Region,
 };
 use imgpipe_component::Options;
 
@@ -16,6 +17,15 @@ pub fn names<T: Name + Send + Sync>() -> impl TypedValueParser<Value = T> {
         .iter()
         .map(|v| PossibleValue::new(v.as_str()).aliases(v.aliases().iter().copied()));
     PossibleValuesParser::new(values).try_map(|text| T::parse(&text))
+}
+
+/// `--overlay FILE[,gravity,x,y,opacity,scale,tile]`: the overlay record's text form with a
+/// file in the place of the base64 image. The file is read here, once for every input.
+fn overlay(text: &str) -> Result<Overlay, String> {
+    let (path, placement) = text.split_once(',').unwrap_or((text, ""));
+    let image = std::fs::read(path).map_err(|e| format!("read {path}: {e}"))?;
+    let placement: Overlay = format!(",{placement}").parse()?;
+    Ok(Overlay { image, ..placement })
 }
 
 /// What to do to each image; unset options take the component's defaults (documented in the
@@ -76,7 +86,7 @@ pub struct ProcessArgs {
     /// Write progressive JPEG.
     #[arg(long)]
     pub progressive: bool,
-    /// JPEG chroma subsampling (default yuv420; yuv444 keeps full colour resolution).
+    /// Chroma subsampling of JPEG, WebP and AVIF (default yuv420, AVIF yuv444).
     #[arg(long, value_parser = names::<ChromaSubsampling>())]
     pub chroma_subsampling: Option<ChromaSubsampling>,
     /// Device pixel ratio, 1-5: multiplies the box.
@@ -113,6 +123,19 @@ pub struct ProcessArgs {
     /// The largest output in bytes: the highest quality that fits.
     #[arg(long)]
     pub max_bytes: Option<u64>,
+    /// Encoder effort 0 (fastest) to 9 (smallest): WebP, AVIF and PNG.
+    #[arg(long)]
+    pub effort: Option<u8>,
+    /// JPEG with Huffman tables made for the image (smaller, a little slower).
+    #[arg(long)]
+    pub optimize_coding: bool,
+    /// Also compute a placeholder of the result (printed).
+    #[arg(long, value_parser = names::<Placeholder>())]
+    pub placeholder: Option<Placeholder>,
+    /// Draw an image over the result: FILE[,gravity,x,y,opacity,scale,tile] (the WIT
+    /// `overlay` record's fields; empty ones take their defaults).
+    #[arg(long, value_parser = overlay)]
+    pub overlay: Option<Overlay>,
 }
 
 impl ProcessArgs {
@@ -148,6 +171,10 @@ impl ProcessArgs {
             sharpen_jagged: self.sharpen_jagged,
             extend: self.extend,
             max_bytes: self.max_bytes,
+            effort: self.effort,
+            optimize_coding: self.optimize_coding.then_some(true),
+            placeholder: self.placeholder,
+            overlay: self.overlay.clone(),
         }
     }
 }

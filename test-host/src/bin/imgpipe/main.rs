@@ -138,6 +138,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 processed.image.len(),
                 elapsed.as_secs_f64() * 1e3
             );
+            if let Some(placeholder) = &processed.placeholder {
+                println!("placeholder: {placeholder}");
+            }
             Ok(())
         }
         Command::Inspect { input } => {

@@ -84,6 +84,59 @@ fn operations_from_the_query_and_json() {
         let refused = post(server, "/process?blur=-2", &[], &input);
         assert_eq!(refused.status, 400);
         assert_eq!(refused.json()["option"], "blur");
+
+        // An overlay in the query (base64, percent-encoded) and in JSON (an object), and a
+        // placeholder in a header and in the JSON answer: the same as the embedded host's.
+        let logo = fixture("operations/logo.png");
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let options = imgpipe::wit::Options {
+            overlay: Some(imgpipe::wit::Overlay {
+                image: logo.clone(),
+                gravity: Some(imgpipe::wit::Gravity::SouthEast),
+                x: Some(10),
+                y: Some(5),
+                opacity: Some(0.6),
+                scale: None,
+                tile: None,
+            }),
+            placeholder: Some(imgpipe::wit::Placeholder::Blurhash),
+            ..Default::default()
+        };
+        let expected = process_ok(&input, &options, OutputFormat::Png);
+        let encoded = base64::Engine::encode(&b64, &logo)
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        let reply = post(
+            server,
+            &format!("/process?format=png&placeholder=blurhash&overlay={encoded},soea,10,5,0.6"),
+            &[],
+            &input,
+        );
+        assert_eq!(reply.status, 200, "{}", server.name);
+        assert_eq!(reply.body, expected.image, "{}", server.name);
+        assert_eq!(reply.header("placeholder"), expected.placeholder.as_deref());
+        let body = serde_json::json!({
+            "image": base64::Engine::encode(&b64, &input),
+            "format": "png",
+            "placeholder": "blurhash",
+            "overlay": {"image": base64::Engine::encode(&b64, &logo), "gravity": "south-east",
+                "x": 10, "y": 5, "opacity": 0.6},
+        });
+        let reply = post(
+            server,
+            "/process",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", server.name);
+        let json = reply.json();
+        assert_eq!(
+            json["placeholder"].as_str(),
+            expected.placeholder.as_deref()
+        );
+        let image = base64::Engine::decode(&b64, json["image"].as_str().unwrap()).unwrap();
+        assert_eq!(image, expected.image, "{}", server.name);
     }
 }
 
