@@ -12,8 +12,15 @@ import { ImgpipeError, process as processImage } from './imgpipe.mjs';
 const [casesPath, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
 const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+// JSON has no bytes: a record's `image` (an overlay's) comes as base64, and jco takes bytes.
+const value = (v) =>
+  v && typeof v === 'object' && typeof v.image === 'string'
+    ? { ...v, image: Buffer.from(v.image, 'base64') }
+    : v;
 for (const c of JSON.parse(readFileSync(casesPath, 'utf8'))) {
-  const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [camel(k), v]));
+  const options = Object.fromEntries(
+    Object.entries(c.options).map(([k, v]) => [camel(k), value(v)]),
+  );
   try {
     const out = processImage(readFileSync(c.input), { format: c.format, ...options });
     writeFileSync(join(outDir, `${c.name}.out`), out.image);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use imgpipe::wit::{Edges, Fit, Gravity, Options, OutputFormat, Region};
+use imgpipe::wit::{Edges, Fit, Gravity, Options, OutputFormat, Overlay, Region};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -170,6 +170,15 @@ impl Case {
                         left: 4,
                     }),
                     effort: Some(9),
+                    overlay: Some(Overlay {
+                        image: fixture("operations/logo.png"),
+                        gravity: Some(Gravity::SouthEast),
+                        x: Some(10),
+                        y: Some(5),
+                        opacity: Some(0.6),
+                        scale: None,
+                        tile: None,
+                    }),
                     ..Options::default()
                 }
             } else {
@@ -211,6 +220,17 @@ impl Case {
                 json!({"top": 1, "right": 2, "bottom": 3, "left": 4}),
             );
             set("effort", json!(9));
+            // Bytes as base64 in JSON; each host's driver turns them back into bytes.
+            set(
+                "overlay",
+                json!({
+                    "image": base64::Engine::encode(
+                        &base64::engine::general_purpose::STANDARD,
+                        fixture("operations/logo.png"),
+                    ),
+                    "gravity": "south-east", "x": 10, "y": 5, "opacity": 0.6,
+                }),
+            );
         }
         json!({
             "name": self.name,
