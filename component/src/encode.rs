@@ -46,17 +46,6 @@ impl Settings {
     }
 }
 
-/// Refuses, before any pixel is decoded, what `format` cannot write as `settings` ask.
-pub fn check(format: OutputFormat, settings: Settings) -> Result<()> {
-    if format == OutputFormat::Avif && settings.chroma == Some(ChromaSubsampling::Yuv420) {
-        return Err(Error::invalid(
-            OptionName::ChromaSubsampling,
-            "AVIF is written with colour at full resolution only (yuv444)",
-        ));
-    }
-    Ok(())
-}
-
 /// Encodes `raster` as `format`, carrying `extra`. JPEG input must already be flattened (no
 /// alpha).
 pub fn encode(
@@ -292,14 +281,18 @@ fn webp_lossless(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
 #[cfg(feature = "avif")]
 fn avif(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     use rgb::FromSlice;
-    check(OutputFormat::Avif, settings)?;
+    // rav1e's speed: 10 fastest, 1 slowest. Speed 1 gains a percent on speed 2 at more than
+    // twice the time (a 720x588 photo passed 30 s in wasm), so effort 9 is speed 2.
+    let speed = (10 - settings.effort()).max(2);
+    // ravif writes full-resolution colour only; 4:2:0 is our own call of its encoder.
+    if settings.chroma == Some(ChromaSubsampling::Yuv420) {
+        return crate::avif::encode_420(raster, settings.quality, speed);
+    }
     let quality = f32::from(settings.quality);
     let encoder = ravif::Encoder::new()
         .with_quality(quality)
         .with_alpha_quality(quality)
-        // rav1e's speed: 10 fastest, 1 slowest. Speed 1 gains a percent on speed 2 at more
-        // than twice the time (a 720x588 photo passed 30 s in wasm), so effort 9 is speed 2.
-        .with_speed((10 - settings.effort()).max(2));
+        .with_speed(speed);
     let (w, h) = (raster.width as usize, raster.height as usize);
     let encoded = if raster.alpha {
         encoder.encode_rgba(ravif::Img::new(raster.data.as_rgba(), w, h))

@@ -4,6 +4,8 @@
 //! The modules are plain Rust and compile natively (benchmarks, fuzzing); `bindings` is the thin
 //! WIT layer that makes the crate a WebAssembly component, built only for wasm32.
 
+#[cfg(feature = "avif")]
+pub mod avif;
 pub mod blur;
 pub mod border;
 pub mod color;

@@ -49,7 +49,6 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         effort: opts.effort,
         optimize: opts.optimize_coding,
     };
-    encode::check(format, settings)?;
     let mut source = Source::open(input, opts.max_input_pixels)?;
     let info = source.info();
 

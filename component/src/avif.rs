@@ -1,0 +1,174 @@
+//! AVIF with colour at half resolution (4:2:0), which ravif (the 4:4:4 path, in `encode`) does
+//! not write: RGB to YCbCr as ravif converts it (BT.601 matrix, full range), the chroma averaged
+//! over 2x2 pixels, then rav1e and avif-serialize (ravif's own encoder and container writer)
+//! called directly. Alpha, when present, is a second, monochrome AV1 image, as AVIF stores it.
+
+use avif_serialize::Aviffy;
+use avif_serialize::constants::MatrixCoefficients as AvifMatrix;
+use rav1e::prelude::{
+    ChromaSamplePosition, ChromaSampling, ColorDescription, ColorPrimaries, Config, EncoderConfig,
+    EncoderStatus, MatrixCoefficients, PixelRange, TransferCharacteristics,
+};
+
+use crate::error::{Error, Result};
+use crate::options::OutputFormat;
+use crate::raster::Raster;
+
+/// BT.601's weights of red and blue in luma (green's is the rest).
+const KR: f32 = 0.299;
+const KB: f32 = 0.114;
+
+/// Encodes `raster` as AVIF with 4:2:0 chroma at `quality` (1-100) and rav1e `speed` (1-10).
+pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
+    let (w, h) = (raster.width as usize, raster.height as usize);
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let channels = raster.channels();
+    let pixel = |x: usize, y: usize| {
+        let at = (y * w + x) * channels;
+        match raster.data.get(at..at + 3) {
+            Some(&[r, g, b]) => [r, g, b].map(f32::from),
+            _ => [0.0; 3],
+        }
+    };
+    let mut luma = vec![0u8; w * h];
+    let (mut cb, mut cr) = (vec![0u8; cw * ch], vec![0u8; cw * ch]);
+    for (cy, (cb_row, cr_row)) in cb
+        .chunks_exact_mut(cw)
+        .zip(cr.chunks_exact_mut(cw))
+        .enumerate()
+    {
+        for (cx, (cb_out, cr_out)) in cb_row.iter_mut().zip(cr_row.iter_mut()).enumerate() {
+            let (mut sum_b, mut sum_r, mut n) = (0.0f32, 0.0f32, 0.0f32);
+            for y in (cy * 2)..(cy * 2 + 2).min(h) {
+                for x in (cx * 2)..(cx * 2 + 2).min(w) {
+                    let [r, g, b] = pixel(x, y);
+                    let yv = KR * r + (1.0 - KR - KB) * g + KB * b;
+                    if let Some(l) = luma.get_mut(y * w + x) {
+                        *l = to_u8(yv);
+                    }
+                    sum_b += (b - yv) / (2.0 * (1.0 - KB));
+                    sum_r += (r - yv) / (2.0 * (1.0 - KR));
+                    n += 1.0;
+                }
+            }
+            *cb_out = to_u8(sum_b / n + 128.0);
+            *cr_out = to_u8(sum_r / n + 128.0);
+        }
+    }
+    let quantizer = quantizer(quality);
+    let colour = av1(
+        w,
+        h,
+        ChromaSampling::Cs420,
+        quantizer,
+        speed,
+        &[(&luma, w), (&cb, cw), (&cr, cw)],
+    )?;
+    let alpha = if raster.alpha {
+        let plane: Vec<u8> = raster
+            .data
+            .chunks_exact(4)
+            .map(|p| p.get(3).copied().unwrap_or(u8::MAX))
+            .collect();
+        Some(av1(
+            w,
+            h,
+            ChromaSampling::Cs400,
+            quantizer,
+            speed,
+            &[(&plane, w)],
+        )?)
+    } else {
+        None
+    };
+    let mut file = Aviffy::new();
+    file.set_chroma_subsampling((true, true))
+        .matrix_coefficients(AvifMatrix::Bt601)
+        .full_color_range(true)
+        .premultiplied_alpha(false);
+    Ok(file.to_vec(&colour, alpha.as_deref(), raster.width, raster.height, 8))
+}
+
+fn to_u8(v: f32) -> u8 {
+    v.round().clamp(0.0, 255.0) as u8
+}
+
+/// rav1e's quantizer (0-255) for a quality of 1-100, on ravif's scale, so that a quality means
+/// the same with either chroma subsampling: steep above 82, then half a step per step, then
+/// one for one below 25.
+fn quantizer(quality: u8) -> usize {
+    let q = f32::from(quality) / 100.0;
+    let x = if q >= 0.82 {
+        (1.0 - q) * 2.6
+    } else if q > 0.25 {
+        0.875 - q * 0.5
+    } else {
+        1.0 - q
+    };
+    (x * 255.0).round().clamp(0.0, 255.0) as usize
+}
+
+/// One still AV1 image of `planes` (each with its row length), as rav1e codes it.
+fn av1(
+    width: usize,
+    height: usize,
+    sampling: ChromaSampling,
+    quantizer: usize,
+    speed: u8,
+    planes: &[(&[u8], usize)],
+) -> Result<Vec<u8>> {
+    let fail = |what: String| Error::encode(OutputFormat::Avif, what);
+    let encoder = EncoderConfig {
+        width,
+        height,
+        bit_depth: 8,
+        chroma_sampling: sampling,
+        chroma_sample_position: ChromaSamplePosition::Unknown,
+        pixel_range: PixelRange::Full,
+        color_description: (sampling != ChromaSampling::Cs400).then_some(ColorDescription {
+            color_primaries: ColorPrimaries::BT709,
+            transfer_characteristics: TransferCharacteristics::SRGB,
+            matrix_coefficients: MatrixCoefficients::BT601,
+        }),
+        still_picture: true,
+        quantizer,
+        min_quantizer: u8::try_from(quantizer).unwrap_or(u8::MAX),
+        ..EncoderConfig::with_speed_preset(speed)
+    };
+    let mut context = Config::new()
+        .with_encoder_config(encoder)
+        .with_threads(1)
+        .new_context::<u8>()
+        .map_err(|e| fail(format!("rav1e configuration: {e}")))?;
+    let mut frame = context.new_frame();
+    for (plane, (data, stride)) in frame.planes.iter_mut().zip(planes) {
+        plane.copy_from_raw_u8(data, *stride, 1);
+    }
+    context
+        .send_frame(frame)
+        .map_err(|e| fail(format!("rav1e: {e}")))?;
+    context.flush();
+    let mut out = Vec::new();
+    loop {
+        match context.receive_packet() {
+            Ok(packet) => out.extend_from_slice(&packet.data),
+            Err(EncoderStatus::Encoded) => {}
+            Err(EncoderStatus::LimitReached) => break,
+            Err(e) => return Err(fail(format!("rav1e: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quality_scale_is_monotonic_and_bounded() {
+        let all: Vec<usize> = (1..=100).map(quantizer).collect();
+        assert!(all.windows(2).all(|w| w[1] <= w[0]), "{all:?}");
+        assert_eq!(quantizer(100), 0);
+        assert!(quantizer(1) <= 255);
+    }
+}
