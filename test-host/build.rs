@@ -55,6 +55,10 @@ fn main() {
     println!("cargo:rustc-env=IMGPIPE_SERVED_PATH={}", served.display());
 
     if env::var_os("IMGPIPE_SKIP_COMPONENT_BUILD").is_some() {
+        // The components built before are embedded as they are.
+        for name in ["COMPONENT", "SERVED"] {
+            println!("cargo:rustc-env=IMGPIPE_{name}_HASH=unhashed");
+        }
         return;
     }
     let missing = missing_prerequisites();
@@ -92,6 +96,15 @@ fn main() {
             gateway.display(),
             wasm.display()
         );
+    }
+    // The binary carries both components (`src/embedded.rs`); a hash of each names the copy it
+    // writes out, so a rebuilt component never meets an old copy or its compiled code.
+    for (name, path) in [("COMPONENT", &wasm), ("SERVED", &served)] {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&bytes, &mut hasher);
+        let hash = std::hash::Hasher::finish(&hasher);
+        println!("cargo:rustc-env=IMGPIPE_{name}_HASH={hash:016x}");
     }
 }
 

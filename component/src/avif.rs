@@ -2,6 +2,9 @@
 //! not write: RGB to YCbCr as ravif converts it (BT.601 matrix, full range), the chroma averaged
 //! over 2x2 pixels, then rav1e and avif-serialize (ravif's own encoder and container writer)
 //! called directly. Alpha, when present, is a second, monochrome AV1 image, as AVIF stores it.
+//!
+//! Samples are 10-bit, as ravif writes by default: besides the finer steps, rav1e is then
+//! compiled for one sample type only (its 8-bit instance would add about 370 KB to the component).
 
 use avif_serialize::Aviffy;
 use avif_serialize::constants::MatrixCoefficients as AvifMatrix;
@@ -30,8 +33,8 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
             _ => [0.0; 3],
         }
     };
-    let mut luma = vec![0u8; w * h];
-    let (mut cb, mut cr) = (vec![0u8; cw * ch], vec![0u8; cw * ch]);
+    let mut luma = vec![0u16; w * h];
+    let (mut cb, mut cr) = (vec![0u16; cw * ch], vec![0u16; cw * ch]);
     for (cy, (cb_row, cr_row)) in cb
         .chunks_exact_mut(cw)
         .zip(cr.chunks_exact_mut(cw))
@@ -44,15 +47,15 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
                     let [r, g, b] = pixel(x, y);
                     let yv = KR * r + (1.0 - KR - KB) * g + KB * b;
                     if let Some(l) = luma.get_mut(y * w + x) {
-                        *l = to_u8(yv);
+                        *l = ten_bit(yv);
                     }
                     sum_b += (b - yv) / (2.0 * (1.0 - KB));
                     sum_r += (r - yv) / (2.0 * (1.0 - KR));
                     n += 1.0;
                 }
             }
-            *cb_out = to_u8(sum_b / n + 128.0);
-            *cr_out = to_u8(sum_r / n + 128.0);
+            *cb_out = ten_bit(sum_b / n + 128.0);
+            *cr_out = ten_bit(sum_r / n + 128.0);
         }
     }
     let quantizer = quantizer(quality);
@@ -65,10 +68,10 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
         &[(&luma, w), (&cb, cw), (&cr, cw)],
     )?;
     let alpha = if raster.alpha {
-        let plane: Vec<u8> = raster
+        let plane: Vec<u16> = raster
             .data
             .chunks_exact(4)
-            .map(|p| p.get(3).copied().unwrap_or(u8::MAX))
+            .map(|p| ten_bit(f32::from(p.get(3).copied().unwrap_or(u8::MAX))))
             .collect();
         Some(av1(
             w,
@@ -86,11 +89,12 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
         .matrix_coefficients(AvifMatrix::Bt601)
         .full_color_range(true)
         .premultiplied_alpha(false);
-    Ok(file.to_vec(&colour, alpha.as_deref(), raster.width, raster.height, 8))
+    Ok(file.to_vec(&colour, alpha.as_deref(), raster.width, raster.height, 10))
 }
 
-fn to_u8(v: f32) -> u8 {
-    v.round().clamp(0.0, 255.0) as u8
+/// An 8-bit-scale value as a 10-bit sample (255 is 1023).
+fn ten_bit(v: f32) -> u16 {
+    (v * (1023.0 / 255.0)).round().clamp(0.0, 1023.0) as u16
 }
 
 /// rav1e's quantizer (0-255) for a quality of 1-100, on ravif's scale, so that a quality means
@@ -115,13 +119,13 @@ fn av1(
     sampling: ChromaSampling,
     quantizer: usize,
     speed: u8,
-    planes: &[(&[u8], usize)],
+    planes: &[(&[u16], usize)],
 ) -> Result<Vec<u8>> {
     let fail = |what: String| Error::encode(OutputFormat::Avif, what);
     let encoder = EncoderConfig {
         width,
         height,
-        bit_depth: 8,
+        bit_depth: 10,
         chroma_sampling: sampling,
         chroma_sample_position: ChromaSamplePosition::Unknown,
         pixel_range: PixelRange::Full,
@@ -138,11 +142,12 @@ fn av1(
     let mut context = Config::new()
         .with_encoder_config(encoder)
         .with_threads(1)
-        .new_context::<u8>()
+        .new_context::<u16>()
         .map_err(|e| fail(format!("rav1e configuration: {e}")))?;
     let mut frame = context.new_frame();
     for (plane, (data, stride)) in frame.planes.iter_mut().zip(planes) {
-        plane.copy_from_raw_u8(data, *stride, 1);
+        let bytes: Vec<u8> = data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        plane.copy_from_raw_u8(&bytes, *stride * 2, 2);
     }
     context
         .send_frame(frame)

@@ -20,6 +20,7 @@
 //! ```
 
 mod cache;
+mod embedded;
 mod processor;
 mod runtime;
 pub mod server;

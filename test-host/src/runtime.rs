@@ -46,10 +46,12 @@ impl Default for RuntimeConfig {
     }
 }
 
-/// Where the component is: `$IMGPIPE_COMPONENT` if set, else the one this crate's build made.
+/// Where the component is: `$IMGPIPE_COMPONENT` if set, else the copy of the one this binary
+/// carries (see `embedded`), else the file this crate's build made.
 pub fn component_path() -> PathBuf {
     std::env::var_os("IMGPIPE_COMPONENT")
         .map(PathBuf::from)
+        .or_else(|| crate::embedded::PROCESSOR.file())
         .unwrap_or_else(|| PathBuf::from(env!("IMGPIPE_COMPONENT_PATH")))
 }
 

@@ -31,11 +31,12 @@ use crate::runtime::{Ticker, engine};
 use instance::{Answer, State, full_body};
 use metrics::{Metered, Metrics, Refusal};
 
-/// Where the served component is: `$IMGPIPE_SERVED` if set, else the one this crate's build
-/// composed.
+/// Where the served component is: `$IMGPIPE_SERVED` if set, else the copy of the one this
+/// binary carries (see `embedded`), else the file this crate's build composed.
 pub fn served_component_path() -> PathBuf {
     std::env::var_os("IMGPIPE_SERVED")
         .map(PathBuf::from)
+        .or_else(|| crate::embedded::SERVED.file())
         .unwrap_or_else(|| PathBuf::from(env!("IMGPIPE_SERVED_PATH")))
 }
 
