@@ -1,7 +1,7 @@
 //! `placeholder`: BlurHash or ThumbHash of the processed image, for a page to show while the
 //! image loads. Both describe a few low frequencies, so they are computed from a copy of at most
-//! 100 pixels a side (ThumbHash's own limit), which changes them by a rounding at most and costs
-//! well under a millisecond.
+//! 100 pixels a side (ThumbHash's own limit), which changes them by a rounding at most. In wasm
+//! on W1's 720x588 result: about 1 ms for BlurHash, 2 ms for ThumbHash.
 
 use base64::Engine as _;
 

@@ -30,8 +30,10 @@ fn served_exports() -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The file the build composes (`imgpipe_served.wasm`), which the manifests name; the host
+/// itself loads a copy of it named by its hash.
 fn served_file_name() -> String {
-    imgpipe::server::served_component_path()
+    std::path::Path::new(env!("IMGPIPE_SERVED_PATH"))
         .file_name()
         .unwrap()
         .to_string_lossy()
