@@ -7,7 +7,9 @@
 // OUTDIR/<name>.error.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ImgpipeError, process as processImage } from './imgpipe.mjs';
+// By the package's name: here (Node resolves a package's own name) and in a project that
+// installed the packed tarball, which is how the cross-host test runs it.
+import { ImgpipeError, process as processImage } from 'imgpipe';
 
 const [casesPath, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });

@@ -48,6 +48,49 @@ fn node_example() -> &'static Path {
     })
 }
 
+/// The Node package as a user gets it: `npm pack` of examples/node (after the transpile),
+/// installed from the tarball into an empty project, with the cross-host driver beside it (once
+/// per test run).
+fn node_package() -> &'static Path {
+    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let example = node_example();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("node-package");
+        let _ = std::fs::remove_dir_all(&dir);
+        let project = dir.join("project");
+        std::fs::create_dir_all(&project).unwrap();
+        let packed = Command::new("npm")
+            .args(["pack", "--pack-destination"])
+            .arg(&dir)
+            .current_dir(example)
+            .output()
+            .unwrap();
+        assert!(
+            packed.status.success(),
+            "npm pack: {}",
+            String::from_utf8_lossy(&packed.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&packed.stdout);
+        let tarball = dir.join(stdout.lines().last().unwrap().trim());
+        assert!(tarball.exists(), "npm pack wrote no {}", tarball.display());
+        std::fs::write(
+            project.join("package.json"),
+            r#"{"name": "fresh", "version": "1.0.0", "private": true, "type": "module"}"#,
+        )
+        .unwrap();
+        let status = Command::new("npm")
+            .args(["install", "--prefer-offline", "--no-audit", "--no-fund"])
+            .args(["--loglevel=error"])
+            .arg(&tarball)
+            .current_dir(&project)
+            .status()
+            .unwrap();
+        assert!(status.success(), "npm install {}", tarball.display());
+        std::fs::copy(example.join("crosshost.mjs"), project.join("crosshost.mjs")).unwrap();
+        project
+    })
+}
+
 struct Case {
     name: &'static str,
     input: &'static str,
@@ -306,9 +349,15 @@ fn python_gives_the_rust_hosts_bytes_and_errors() {
 
 #[test]
 fn node_gives_the_rust_hosts_bytes_and_errors() {
-    let dir = node_example();
+    // Through the packed package, installed as a user installs it.
+    let project = node_package();
+    assert!(
+        project
+            .join("node_modules/imgpipe/generated/imgpipe.js")
+            .exists()
+    );
     let mut command = Command::new("node");
-    command.arg(dir.join("crosshost.mjs"));
+    command.arg(project.join("crosshost.mjs"));
     same_as_rust("node", command);
 }
 
