@@ -332,18 +332,82 @@ fn same_as_rust(host: &str, mut command: Command) {
     assert!(images >= 6);
 }
 
+/// The Python package as a user gets it: a wheel built from a copy of examples/python with the
+/// component inside, installed with pip into a fresh virtual environment, and the cross-host
+/// driver beside it, outside the checkout (once per test run). Returns that environment's
+/// python.
+fn python_package() -> &'static Path {
+    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let python = python();
+        assert!(
+            python.exists(),
+            "{} is missing: run scripts/setup",
+            python.display()
+        );
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-package");
+        let _ = std::fs::remove_dir_all(&dir);
+        let source = examples().join("python");
+        let package = dir.join("src/imgpipe");
+        std::fs::create_dir_all(&package).unwrap();
+        for file in ["pyproject.toml", "README.md"] {
+            std::fs::copy(source.join(file), dir.join("src").join(file)).unwrap();
+        }
+        for file in ["__init__.py", "__main__.py"] {
+            std::fs::copy(source.join("imgpipe").join(file), package.join(file)).unwrap();
+        }
+        std::fs::copy(
+            imgpipe::component_path(),
+            package.join("imgpipe_component.wasm"),
+        )
+        .unwrap();
+        let run = |command: &mut Command, what: &str| {
+            let status = command.status().unwrap();
+            assert!(status.success(), "{what} failed");
+        };
+        run(
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "wheel",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "-q",
+                ])
+                .arg("-w")
+                .arg(dir.join("dist"))
+                .arg(dir.join("src")),
+            "pip wheel",
+        );
+        run(
+            Command::new(&python)
+                .args(["-m", "venv"])
+                .arg(dir.join("venv")),
+            "python -m venv",
+        );
+        let wheel = dir.join("dist/imgpipe-0.1.0-py3-none-any.whl");
+        run(
+            Command::new(dir.join("venv/bin/pip"))
+                .args(["install", "-q", "--disable-pip-version-check"])
+                .arg(&wheel),
+            "pip install of the wheel",
+        );
+        std::fs::copy(source.join("crosshost.py"), dir.join("crosshost.py")).unwrap();
+        dir.join("venv/bin/python")
+    })
+}
+
 #[test]
 fn python_gives_the_rust_hosts_bytes_and_errors() {
-    let python = python();
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/setup",
-        python.display()
-    );
+    // Through the installed wheel, with no path to the component: it uses the one it carries.
+    let python = python_package();
+    let dir = python.ancestors().nth(3).unwrap();
     let mut command = Command::new(python);
     command
-        .arg(examples().join("python/crosshost.py"))
-        .env("IMGPIPE_COMPONENT", imgpipe::component_path());
+        .arg(dir.join("crosshost.py"))
+        .current_dir(dir)
+        .env_remove("IMGPIPE_COMPONENT");
     same_as_rust("python", command);
 }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ctypes
 import os
 import re
 import sys
@@ -36,6 +37,59 @@ from wasmtime.component import (
 )
 
 INTERFACE = "imgpipe:image/processor@0.1.0"
+# The component's file inside the package, put there before the wheel is built.
+PACKAGED_COMPONENT = "imgpipe_component.wasm"
+
+
+def _fast_byte_lists() -> None:
+    """Moves ``list<u8>`` values (the images) in and out of the component with bulk copies.
+
+    wasmtime-py passes a component value through wasmtime's C API as an array of tagged
+    32-byte ``wasmtime_component_val_t``, one per element, and fills or reads it one element
+    at a time in Python: about 0.6 s for an 830 KB photo, 25 times the processing. Here the
+    array is laid out with two strided slice copies (done in C by CPython) and one memmove.
+    Other list types, and wasmtime-py versions whose layout differs, keep the library's code.
+    """
+    from wasmtime import _ffi as ffi
+    from wasmtime.component import _types
+
+    val = ffi.wasmtime_component_val_t
+    size, kind_at, value_at = ctypes.sizeof(val), val.kind.offset, val.of.offset
+    u8 = ffi.WASMTIME_COMPONENT_U8.value
+    if (size, kind_at, value_at) != (32, 0, 8) or getattr(_types.ListType, "_imgpipe_fast", False):
+        return
+    to_c, from_c = _types.ListType.convert_to_c, _types.ListType.convert_from_c
+
+    def convert_to_c(self, store, value, ptr):
+        if not (isinstance(value, (bytes, bytearray)) and self._is_bytes()):
+            return to_c(self, store, value, ptr)
+        n = len(value)
+        layout = bytearray(n * size)
+        layout[kind_at::size] = bytes([u8]) * n
+        layout[value_at::size] = value
+        raw = ffi.wasmtime_component_vallist_t()
+        ffi.wasmtime_component_vallist_new_uninit(raw, n)
+        if n:
+            ctypes.memmove(raw.data, (ctypes.c_char * len(layout)).from_buffer(layout), len(layout))
+        ptr.contents.kind = ffi.WASMTIME_COMPONENT_LIST
+        ptr.contents.of.list = raw
+
+    def convert_from_c(self, c):
+        if not self._is_bytes():
+            return from_c(self, c)
+        n = c.of.list.size
+        try:
+            return ctypes.string_at(c.of.list.data, n * size)[value_at::size] if n else b""
+        finally:
+            # Bytes own nothing: the array is freed whole.
+            ffi.wasmtime_component_vallist_delete(ctypes.byref(c.of.list))
+
+    _types.ListType.convert_to_c = convert_to_c
+    _types.ListType.convert_from_c = convert_from_c
+    _types.ListType._imgpipe_fast = True
+
+
+_fast_byte_lists()
 
 
 @dataclass(frozen=True)
@@ -132,10 +186,14 @@ class Processed:
 
 
 def default_component() -> Path:
-    """$IMGPIPE_COMPONENT, else where the project's scripts build it ($CARGO_TARGET_DIR, or
-    ~/.cache/imgpipe-target, the one target directory they share)."""
+    """$IMGPIPE_COMPONENT, else the component the installed package carries, else where the
+    project's scripts build it ($CARGO_TARGET_DIR, or ~/.cache/imgpipe-target, the one target
+    directory they share)."""
     if "IMGPIPE_COMPONENT" in os.environ:
         return Path(os.environ["IMGPIPE_COMPONENT"])
+    packaged = Path(__file__).with_name(PACKAGED_COMPONENT)
+    if packaged.exists():
+        return packaged
     target = os.environ.get("CARGO_TARGET_DIR", str(Path.home() / ".cache/imgpipe-target"))
     return Path(target) / "component-build/wasm32-wasip2/component/imgpipe_component.wasm"
 
@@ -153,7 +211,7 @@ class Processor:
         # here, found on the first start rather than on the first such error.
         missing = set(self.names.errors) - set(ERRORS)
         if missing:
-            raise RuntimeError(f"imgpipe.py has no exception class for {', '.join(sorted(missing))}")
+            raise RuntimeError(f"the imgpipe package has no exception class for {', '.join(sorted(missing))}")
         self._linker = Linker(self._engine)
         self._linker.add_wasip2()
         self._instantiate()
@@ -354,5 +412,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def _cli() -> None:
+    """``imgpipe-py`` and ``python -m imgpipe``."""
     sys.exit(main(sys.argv[1:]))
