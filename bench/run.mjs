@@ -3,7 +3,7 @@
 // (sharp, wasm-vips, photon, jimp). Writes results/results.json, results/results.md (the table)
 // and results/chart.svg.
 //
-// Run with: bench/run   (or: cd bench && npm ci && node run.mjs [--quick])
+// Run with: bench/setup && bench/run   (or: node bench/run.mjs [--quick] after bench/setup)
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

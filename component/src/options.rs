@@ -37,10 +37,10 @@ pub struct Sharpen {
     pub jagged: f32,
 }
 
-/// `overlay`, checked, with its defaults.
+/// `overlay`'s placement, checked, with its defaults. The image stays in the caller's
+/// `Options` (it may be megabytes): the pipeline reads it there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
-    pub image: Vec<u8>,
     /// Where it sits, as fractions of the room left around it (gravity's places).
     pub at: (f64, f64),
     pub x: i32,
@@ -74,7 +74,6 @@ impl Layer {
             )));
         }
         Ok(Layer {
-            image: o.image.clone(),
             at,
             x: o.x.unwrap_or(0),
             y: o.y.unwrap_or(0),

@@ -13,13 +13,15 @@ use crate::resize::{self, Plan, whole};
 /// `p3`) and sized for a result of `result` pixels: at `scale` of its width, or shrunk to fit
 /// when it is larger. Held to the input's pixel limit; any failure is the option's.
 pub fn prepare(
+    image: &[u8],
     layer: &Layer,
     result: (u32, u32),
     mode: ColorProfile,
+    format: OutputFormat,
     max_pixels: u64,
 ) -> Result<Raster> {
     let refuse = |e: Error| Error::invalid(OptionName::Overlay, e.message());
-    let source = Source::open(&layer.image, max_pixels).map_err(refuse)?;
+    let source = Source::open(image, max_pixels).map_err(refuse)?;
     let orientation = source.info().orientation;
     // Into the output's space; `keep` leaves another space's pixels alone, so the overlay
     // goes in as sRGB there.
@@ -28,7 +30,7 @@ pub fn prepare(
     } else {
         ColorProfile::Srgb
     };
-    let colour = color::Plan::new(source.declared(), mode, OutputFormat::Png).map_err(refuse)?;
+    let colour = color::Plan::new(source.declared(), mode, format).map_err(refuse)?;
     let (mut raster, converted) = source.decode(None, &colour).map_err(refuse)?;
     if !converted {
         colour
@@ -153,7 +155,6 @@ mod tests {
 
     fn layer(at: (f64, f64), x: i32, y: i32, opacity: f32, tile: bool) -> Layer {
         Layer {
-            image: Vec::new(),
             at,
             x,
             y,

@@ -92,9 +92,10 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         Some(edges) => border::extend(raster, edges, bg),
         None => raster,
     };
-    if let Some(layer) = &opts.overlay {
+    if let (Some(layer), Some(given)) = (&opts.overlay, &options.overlay) {
         let size = (raster.width, raster.height);
-        let drawn = overlay::prepare(layer, size, opts.color_profile, opts.max_input_pixels)?;
+        let (mode, limit) = (opts.color_profile, opts.max_input_pixels);
+        let drawn = overlay::prepare(&given.image, layer, size, mode, format, limit)?;
         overlay::draw(&mut raster, &drawn, layer);
     }
     let raster: Raster = if format.supports_alpha() {

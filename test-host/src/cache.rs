@@ -45,13 +45,21 @@ pub fn load(engine: &Engine, wasm: &Path) -> Result<Component> {
 
 /// Removes the caches of earlier builds of the same component (same stem, other hash).
 fn remove_stale(current: &Path) {
-    let (Some(dir), Some(name)) = (
-        current.parent(),
-        current.file_name().and_then(|n| n.to_str()),
-    ) else {
-        return;
-    };
-    let Some((stem, _)) = name.split_once('.') else {
+    let name = current.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some((stem, _)) = name.split_once('.') {
+        remove_siblings(current, &format!("{stem}."), ".cwasm", None);
+    }
+}
+
+/// Removes the files beside `current` whose names start with `prefix` and end with `suffix`
+/// (`current` excepted), when at least `min_age` old, if given.
+pub(crate) fn remove_siblings(
+    current: &Path,
+    prefix: &str,
+    suffix: &str,
+    min_age: Option<std::time::Duration>,
+) {
+    let (Some(dir), Some(keep)) = (current.parent(), current.file_name()) else {
         return;
     };
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -59,8 +67,16 @@ fn remove_stale(current: &Path) {
     };
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let Some(file) = file.to_str() else { continue };
-        if file != name && file.starts_with(&format!("{stem}.")) && file.ends_with(".cwasm") {
+        let Some(text) = file.to_str() else { continue };
+        let old_enough = min_age.is_none_or(|min| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= min)
+        });
+        if file != keep && text.starts_with(prefix) && text.ends_with(suffix) && old_enough {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -48,30 +48,11 @@ impl Embedded {
         let tmp = path.with_extension(format!("wasm.{}.tmp", std::process::id()));
         std::fs::write(&tmp, self.bytes).ok()?;
         std::fs::rename(&tmp, &path).ok()?;
-        self.remove_others(&path);
+        // Copies other builds wrote more than a day ago (their `.cwasm` go the same way when
+        // this copy is compiled); a recent one may belong to another checkout in use.
+        let day = std::time::Duration::from_secs(24 * 3600);
+        crate::cache::remove_siblings(&path, &format!("{}-", self.name), ".wasm", Some(day));
         Some(path)
-    }
-
-    /// Removes the copies other builds wrote more than a day ago (their `.cwasm` go the same
-    /// way in `cache.rs`); a recent one may belong to another checkout in use.
-    fn remove_others(&self, current: &std::path::Path) {
-        let (Some(dir), Some(keep)) = (current.parent(), current.file_name()) else {
-            return;
-        };
-        let prefix = format!("{}-", self.name);
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let file = entry.file_name();
-            let Some(text) = file.to_str() else { continue };
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age.as_secs() > 24 * 3600);
-            if old && file != keep && text.starts_with(&prefix) && text.ends_with(".wasm") {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
     }
 }
 

@@ -92,9 +92,6 @@ pub struct Overlay {
     pub tile: Option<bool>,
 }
 
-/// The overlay's fields after its image.
-const PLACEMENT: &[&str] = &["gravity", "x", "y", "opacity", "scale", "tile"];
-
 impl Fields for Overlay {
     const FIELDS: &'static [&'static str] =
         &["image", "gravity", "x", "y", "opacity", "scale", "tile"];
@@ -197,20 +194,24 @@ impl FromStr for Overlay {
             Some((prefix, rest)) if prefix.starts_with("data:") => rest,
             _ => text,
         };
+        // The fields after the image.
+        let placement = Overlay::FIELDS
+            .split_first()
+            .map_or(&[][..], |(_, rest)| rest);
         let mut parts = text.split(',');
         let encoded = parts.next().unwrap_or_default();
         let mut parts = parts.map(str::trim);
         let image = decode_base64(encoded).map_err(|why| {
             format!(
                 "must start with the image in base64 (image,{}): {why}",
-                PLACEMENT.join(",")
+                placement.join(",")
             )
         })?;
         let mut overlay = Overlay {
             image,
             ..Overlay::default()
         };
-        for (field, value) in PLACEMENT.iter().zip(parts.by_ref()) {
+        for (field, value) in placement.iter().zip(parts.by_ref()) {
             if value.is_empty() {
                 continue;
             }
