@@ -50,6 +50,7 @@ impl Guest for Component {
             orientation: info.orientation,
             has_alpha: info.has_alpha,
             bits_per_channel: info.bits_per_channel,
+            frames: info.frames,
         })
     }
 

@@ -241,12 +241,13 @@ impl Plan {
                 transform_8bit(from, Layout::Rgba, to, Layout::Rgb, cmyk_options())
             });
         // The AVIF encoder (ravif) writes the sRGB code points and nothing else: no ICC
-        // profile, no other primaries.
-        if format == OutputFormat::Avif && embed.is_some() {
+        // profile, no other primaries. GIF has no place for one that browsers read.
+        if matches!(format, OutputFormat::Avif | OutputFormat::Gif) && embed.is_some() {
             return Err(Error::invalid(
                 OptionName::ColorProfile,
                 format!(
-                    "{mode}: AVIF output carries no colour profile here; ask for {}",
+                    "{mode}: {} output carries no colour profile here; ask for {}",
+                    format.label(),
                     ColorProfile::Srgb
                 ),
             ));

@@ -30,35 +30,45 @@ pub fn detect(bytes: &[u8]) -> Result<InputFormat> {
         Ok(InputFormat::Bmp)
     } else if starts(b"II*\0") || starts(b"MM\0*") {
         Ok(InputFormat::Tiff)
+    } else if let Some(format) = heif_brand(bytes) {
+        Ok(format)
+    } else if is_jxl(bytes) {
+        Ok(InputFormat::Jxl)
     } else {
         Err(Error::UnsupportedFormat(unknown_format_message(bytes)))
     }
 }
 
-fn unknown_format_message(bytes: &[u8]) -> String {
-    let brand = bytes.get(4..12);
-    let named = match brand {
-        Some(b) if b.starts_with(b"ftyp") => match b.get(4..8) {
-            Some(b"avif") | Some(b"avis") => Some("AVIF"),
-            Some(b"heic") | Some(b"heix") | Some(b"mif1") | Some(b"msf1") => Some("HEIF"),
-            _ => None,
-        },
+/// Whether the `ftyp` box names AVIF or HEIC (major brand first, then compatible brands, so a
+/// `mif1` file says what it holds), or `None` for another ISOBMFF file or none at all.
+fn heif_brand(bytes: &[u8]) -> Option<InputFormat> {
+    if bytes.get(4..8) != Some(b"ftyp") {
+        return None;
+    }
+    let size = u32::from_be_bytes(bytes.get(0..4)?.try_into().ok()?) as usize;
+    let ftyp = bytes.get(8..size.min(bytes.len()))?;
+    let major = ftyp.get(0..4)?;
+    let compatible = ftyp.get(8..).unwrap_or_default().chunks_exact(4);
+    let kind = |brand: &[u8]| match brand {
+        b"avif" | b"avis" => Some(InputFormat::Avif),
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" => Some(InputFormat::Heic),
         _ => None,
     };
-    let named = named.or(
-        if bytes.starts_with(&[0xFF, 0x0A]) || bytes.starts_with(b"\0\0\0\x0cJXL ") {
-            Some("JPEG XL")
-        } else {
-            None
-        },
-    );
-    match named {
-        Some(name) => format!("{name} input is not supported"),
-        None => {
-            let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
-            format!("unknown image format (first bytes: {})", head.join(" "))
-        }
+    kind(major).or_else(|| compatible.filter_map(kind).next())
+}
+
+/// JPEG XL's container or bare codestream signature.
+fn is_jxl(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0x0A]) || bytes.starts_with(b"\0\0\0\x0cJXL \r\n\x87\n")
+}
+
+fn unknown_format_message(bytes: &[u8]) -> String {
+    if bytes.get(4..8) == Some(b"ftyp") {
+        let brand = String::from_utf8_lossy(bytes.get(8..12).unwrap_or_default()).into_owned();
+        return format!("ISO media file of brand `{brand}` is not an image this reads");
     }
+    let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("unknown image format (first bytes: {})", head.join(" "))
 }
 
 /// The canvas size a file declares, read straight from its header where that is a fixed field
@@ -105,6 +115,8 @@ pub struct Info {
     pub orientation: u8,
     pub has_alpha: bool,
     pub bits_per_channel: u8,
+    /// 1 for a still image; an animated GIF's or WebP's frame count.
+    pub frames: u32,
 }
 
 /// An opened input: header read and checked, pixels not yet decoded.
@@ -117,6 +129,10 @@ pub struct Source<'a> {
 
 enum Decoder<'a> {
     Jpeg(Box<jpeg_decoder::Decoder<&'a [u8]>>),
+    #[cfg(any(feature = "avif-input", feature = "heic"))]
+    Heif(Box<crate::heif::Heif<'a>>, u64),
+    #[cfg(feature = "jxl")]
+    Jxl(Box<crate::jxl::Jxl>),
     Other(Box<dyn ImageDecoder + 'a>),
 }
 
@@ -138,6 +154,8 @@ impl<'a> Source<'a> {
         }
         let source = match format {
             InputFormat::Jpeg => open_jpeg(bytes, max_pixels)?,
+            InputFormat::Avif | InputFormat::Heic => open_heif(bytes, format, max_pixels)?,
+            InputFormat::Jxl => open_jxl(bytes, max_pixels)?,
             _ => open_other(bytes, format)?,
         };
         let Info { width, height, .. } = source.info;
@@ -156,6 +174,9 @@ impl<'a> Source<'a> {
             ));
         }
         let mut source = source;
+        if matches!(format, InputFormat::Gif | InputFormat::Webp) {
+            source.info.frames = crate::animation::header(bytes, format).frames;
+        }
         if let Decoder::Other(decoder) = &mut source.decoder {
             // Set only now, so that an oversized header is reported by the pixel check above
             // with its dimensions, not as an anonymous allocation failure.
@@ -184,6 +205,10 @@ impl<'a> Source<'a> {
                 d.exif_data().map(<[u8]>::to_vec),
                 d.xmp_data().map(<[u8]>::to_vec),
             ),
+            #[cfg(any(feature = "avif-input", feature = "heic"))]
+            Decoder::Heif(d, _) => return d.metadata(),
+            #[cfg(feature = "jxl")]
+            Decoder::Jxl(d) => (d.exif(), d.xmp()),
             // Unreadable metadata is no metadata: the pixels are what was asked for.
             Decoder::Other(d) => (
                 d.exif_metadata().ok().flatten(),
@@ -204,6 +229,12 @@ impl<'a> Source<'a> {
         let format = self.info.format;
         let (raster, converted) = match self.decoder {
             Decoder::Jpeg(decoder) => decode_jpeg(*decoder, self.info, at_least, colour)?,
+            #[cfg(any(feature = "avif-input", feature = "heic"))]
+            Decoder::Heif(heif, max_pixels) => {
+                from_dynamic(heif_image(heif.decode(max_pixels)?, format)?, colour)?
+            }
+            #[cfg(feature = "jxl")]
+            Decoder::Jxl(jxl) => from_dynamic(jxl.decode()?, colour)?,
             Decoder::Other(decoder) => {
                 let image =
                     DynamicImage::from_decoder(decoder).map_err(|e| image_error(format, e))?;
@@ -215,7 +246,7 @@ impl<'a> Source<'a> {
 }
 
 /// Bytes the decoders may allocate for `max_pixels`: 16-bit RGBA plus working room.
-fn alloc_limit(max_pixels: u64) -> u64 {
+pub(crate) fn alloc_limit(max_pixels: u64) -> u64 {
     max_pixels.saturating_mul(8).saturating_add(64 << 20)
 }
 
@@ -250,10 +281,100 @@ fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
             orientation,
             has_alpha: false,
             bits_per_channel,
+            frames: 1,
         },
         declared,
         decoder: Decoder::Jpeg(Box::new(decoder)),
     })
+}
+
+fn not_built(format: InputFormat) -> Error {
+    Error::UnsupportedFormat(format!(
+        "{} input is not built into this component",
+        format.label()
+    ))
+}
+
+fn open_heif(bytes: &[u8], format: InputFormat, max_pixels: u64) -> Result<Source<'_>> {
+    let left_out = (format == InputFormat::Avif && !cfg!(feature = "avif-input"))
+        || (format == InputFormat::Heic && !cfg!(feature = "heic"));
+    if left_out {
+        return Err(not_built(format));
+    }
+    #[cfg(any(feature = "avif-input", feature = "heic"))]
+    {
+        let heif = crate::heif::Heif::open(bytes, format, max_pixels)?;
+        Ok(Source {
+            info: Info {
+                format,
+                width: heif.width,
+                height: heif.height,
+                orientation: 1,
+                has_alpha: heif.has_alpha,
+                bits_per_channel: if heif.bit_depth > 8 { 16 } else { 8 },
+                frames: 1,
+            },
+            declared: heif.declared(),
+            decoder: Decoder::Heif(Box::new(heif), max_pixels),
+        })
+    }
+    #[cfg(not(any(feature = "avif-input", feature = "heic")))]
+    {
+        let _ = (bytes, max_pixels);
+        Err(not_built(format))
+    }
+}
+
+/// heic-rs's packed samples as an image the rest of decoding takes.
+#[cfg(any(feature = "avif-input", feature = "heic"))]
+fn heif_image(image: heic_rs::Image, format: InputFormat) -> Result<DynamicImage> {
+    use heic_rs::PixelLayout;
+    use image::ImageBuffer;
+    let (width, height) = (image.width, image.height);
+    let wide = || -> Vec<u16> { crate::raster::u16_samples(&image.data).collect() };
+    let decoded = match image.layout {
+        PixelLayout::Rgb8 => {
+            ImageBuffer::from_raw(width, height, image.data).map(DynamicImage::ImageRgb8)
+        }
+        PixelLayout::Rgba8 => {
+            ImageBuffer::from_raw(width, height, image.data).map(DynamicImage::ImageRgba8)
+        }
+        PixelLayout::Rgb16 => {
+            ImageBuffer::from_raw(width, height, wide()).map(DynamicImage::ImageRgb16)
+        }
+        PixelLayout::Rgba16 => {
+            ImageBuffer::from_raw(width, height, wide()).map(DynamicImage::ImageRgba16)
+        }
+        _ => None,
+    };
+    decoded.ok_or_else(|| Error::decode(format, "decoded image has the wrong size"))
+}
+
+fn open_jxl(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
+    #[cfg(feature = "jxl")]
+    {
+        // jxl-oxide keeps float planes while rendering: 4 channels of 4 bytes per pixel, twice.
+        let max_bytes = max_pixels.saturating_mul(32).saturating_add(64 << 20);
+        let jxl = crate::jxl::Jxl::open(bytes, max_pixels, max_bytes)?;
+        Ok(Source {
+            info: Info {
+                format: InputFormat::Jxl,
+                width: jxl.width,
+                height: jxl.height,
+                orientation: 1,
+                has_alpha: jxl.has_alpha,
+                bits_per_channel: jxl.bit_depth,
+                frames: 1,
+            },
+            declared: jxl.declared(),
+            decoder: Decoder::Jxl(Box::new(jxl)),
+        })
+    }
+    #[cfg(not(feature = "jxl"))]
+    {
+        let _ = (bytes, max_pixels);
+        Err(not_built(InputFormat::Jxl))
+    }
 }
 
 fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
@@ -261,10 +382,7 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
         || (format == InputFormat::Bmp && !cfg!(feature = "bmp"))
         || (format == InputFormat::Tiff && !cfg!(feature = "tiff"));
     if left_out {
-        return Err(Error::UnsupportedFormat(format!(
-            "{} input is not built into this component",
-            format.label()
-        )));
+        return Err(not_built(format));
     }
     let image_format = match format {
         InputFormat::Png => ImageFormat::Png,
@@ -273,6 +391,9 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
         InputFormat::Bmp => ImageFormat::Bmp,
         InputFormat::Tiff => ImageFormat::Tiff,
         InputFormat::Jpeg => ImageFormat::Jpeg,
+        InputFormat::Avif | InputFormat::Heic | InputFormat::Jxl => {
+            return Err(not_built(format));
+        }
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     reader.no_limits();
@@ -294,6 +415,7 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
             orientation,
             has_alpha: color.has_alpha(),
             bits_per_channel: bits_per_channel(color),
+            frames: 1,
         },
         declared,
         decoder: Decoder::Other(Box::new(decoder)),

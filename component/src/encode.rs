@@ -1,5 +1,5 @@
 //! Output: JPEG (jpeg-encoder), PNG (png via image), WebP lossy (libwebp) and lossless
-//! (image-webp), AVIF (ravif/rav1e). Every encoder gets 8-bit RGB or RGBA, and writes the
+//! (image-webp), AVIF (ravif/rav1e), GIF (the gif crate, through [`crate::animation`]). Every encoder gets 8-bit RGB or RGBA, and writes the
 //! metadata it is given (a colour profile, EXIF, XMP) and nothing else.
 
 use crate::error::{Error, Result};
@@ -68,6 +68,13 @@ pub fn encode(
         OutputFormat::WebpLossless => webp_lossless(raster, extra),
         // ravif writes no metadata; the colour plan asks for no profile with AVIF.
         OutputFormat::Avif => avif(raster, settings),
+        // GIF keeps no metadata here; the colour plan asks for no profile with GIF.
+        #[cfg(feature = "gif")]
+        OutputFormat::Gif => crate::animation::gif_still(raster),
+        #[cfg(not(feature = "gif"))]
+        OutputFormat::Gif => Err(Error::UnsupportedFormat(
+            "GIF output is not built into this component".into(),
+        )),
     }
 }
 
@@ -100,7 +107,10 @@ pub fn encode_within(
             ),
         )
     };
-    if matches!(format, OutputFormat::Png | OutputFormat::WebpLossless) {
+    if matches!(
+        format,
+        OutputFormat::Png | OutputFormat::WebpLossless | OutputFormat::Gif
+    ) {
         return Err(refuse(first.len(), "lossless,"));
     }
     let (mut low, mut high) = (1u8, settings.quality.saturating_sub(1));

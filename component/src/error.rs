@@ -102,6 +102,44 @@ impl Error {
         }
     }
 
+    /// An animation of more frames than the limit.
+    pub(crate) fn too_many_frames(found: u32, limit: u32, width: u32, height: u32) -> Self {
+        Error::TooLarge {
+            kind: LimitKind::Frames,
+            found: found.into(),
+            limit: limit.into(),
+            width,
+            height,
+            message: format!(
+                "an animation of {found} frames exceeds the limit of {limit} frames ({})",
+                OptionName::MaxAnimationFrames
+            ),
+        }
+    }
+
+    /// An animation whose frames together hold more pixels than the limit.
+    pub(crate) fn too_many_animated_pixels(
+        format: InputFormat,
+        frames: u32,
+        width: u32,
+        height: u32,
+        limit: u64,
+    ) -> Self {
+        let found = u64::from(width) * u64::from(height) * u64::from(frames);
+        Error::TooLarge {
+            kind: LimitKind::Pixels,
+            found,
+            limit,
+            width,
+            height,
+            message: format!(
+                "animated {} of {frames} frames of {width}x{height} ({found} pixels in all) \
+                 exceeds the limit of {limit} pixels",
+                format.label()
+            ),
+        }
+    }
+
     /// An input whose size in bytes exceeds the limit.
     pub(crate) fn too_many_bytes(found: u64, limit: u64) -> Self {
         Error::TooLarge {

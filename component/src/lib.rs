@@ -4,6 +4,9 @@
 //! The modules are plain Rust and compile natively (benchmarks, fuzzing); `bindings` is the thin
 //! WIT layer that makes the crate a WebAssembly component, built only for wasm32.
 
+pub mod animation;
+#[cfg(feature = "avif-input")]
+mod av1;
 #[cfg(feature = "avif")]
 pub mod avif;
 pub mod blur;
@@ -12,6 +15,10 @@ pub mod color;
 pub mod decode;
 pub mod encode;
 pub mod error;
+#[cfg(any(feature = "avif-input", feature = "heic"))]
+mod heif;
+#[cfg(feature = "jxl")]
+mod jxl;
 pub mod lab;
 pub mod metadata;
 pub mod options;

@@ -4,9 +4,10 @@
 use crate::error::{Error, Result};
 
 pub use imgpipe_names::{
-    ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, Edges, Filter, Fit, Gravity,
-    MAX_DIMENSION, OptionName, Options, OutputFormat, Overlay, Placeholder, Point, Region,
+    ChromaSubsampling, Color, ColorProfile, DEFAULT_MAX_ANIMATION_FRAMES, DEFAULT_MAX_INPUT_BYTES,
+    DEFAULT_MAX_INPUT_PIXELS, DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, Edges,
+    Filter, Fit, Gravity, MAX_DIMENSION, OptionName, Options, OutputFormat, Overlay, Placeholder,
+    Point, Region,
 };
 
 /// Where the crop of `cover` goes.
@@ -122,6 +123,8 @@ pub struct Resolved {
     pub sharpen: Option<Sharpen>,
     pub extend: Option<Edges>,
     pub max_bytes: Option<u64>,
+    pub animated: bool,
+    pub max_animation_frames: u32,
 }
 
 /// Checking and defaults for the options record.
@@ -193,6 +196,10 @@ impl Resolve for Options {
         if let Some(max) = self.max_bytes {
             check(OptionName::MaxBytes, max)?;
         }
+        let max_animation_frames = self
+            .max_animation_frames
+            .unwrap_or(DEFAULT_MAX_ANIMATION_FRAMES);
+        check(OptionName::MaxAnimationFrames, max_animation_frames.into())?;
         if let Some(effort) = self.effort {
             check(OptionName::Effort, effort.into())?;
         }
@@ -287,6 +294,8 @@ impl Resolve for Options {
                 .extend
                 .filter(|e| e.top + e.right + e.bottom + e.left > 0),
             max_bytes: self.max_bytes,
+            animated: self.animated.unwrap_or(true),
+            max_animation_frames,
         })
     }
 }

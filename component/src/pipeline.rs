@@ -18,7 +18,8 @@ use crate::options::{
 use crate::raster::Raster;
 use crate::resize::{Plan, Rect, whole};
 use crate::{
-    blur, border, color, encode, orient, overlay, placeholder, resize, rotate, sharpen, smart,
+    animation, blur, border, color, encode, orient, overlay, placeholder, resize, rotate, sharpen,
+    smart,
 };
 
 /// An encoded result.
@@ -68,50 +69,44 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         metadata.reset_orientation();
     }
     let bg = colour.background(opts.background).rgba();
-
-    let (raster, plan) = if opts.trim.is_some() || opts.free_angle != 0.0 {
-        materialised(source, &opts, &colour, exif, format, bg)?
-    } else {
-        direct(source, &info, &opts, &colour, exif, format)?
-    };
-
-    let mut raster = raster;
-    if let Some(sigma) = opts.blur {
-        blur::blur(&mut raster, sigma);
-    }
-    if let Some(s) = opts.sharpen {
-        sharpen::sharpen(&mut raster, &s);
-    }
-    let raster = if opts.fit == Fit::Contain && plan.output() != (raster.width, raster.height) {
-        let c = plan.canvas;
-        raster.pad(c.width, c.height, c.x, c.y, bg)
-    } else {
-        raster
-    };
-    let mut raster = match opts.extend {
-        Some(edges) => border::extend(raster, edges, bg),
-        None => raster,
-    };
-    if let (Some(layer), Some(given)) = (&opts.overlay, &options.overlay) {
-        let size = (raster.width, raster.height);
-        let (mode, limit) = (opts.color_profile, opts.max_input_pixels);
-        let drawn = overlay::prepare(&given.image, layer, size, mode, format, limit)?;
-        overlay::draw(&mut raster, &drawn, layer);
-    }
-    let raster: Raster = if format.supports_alpha() {
-        raster
-    } else {
-        raster.flatten([bg[0], bg[1], bg[2]])
-    };
-    let placeholder = opts
-        .placeholder
-        .map(|kind| placeholder::compute(&raster, kind))
-        .transpose()?;
     let extra = Embedded {
         icc: colour.embed.as_deref(),
         exif: metadata.exif.as_deref(),
         xmp: metadata.xmp.as_deref(),
     };
+    let look = Look {
+        opts: &opts,
+        overlay: options.overlay.as_ref().map(|o| o.image.as_slice()),
+        format,
+        background: bg,
+    };
+    if opts.animated && info.frames > 1 && animation::writes(format) {
+        let animated = Animated {
+            input,
+            info: &info,
+            colour: &colour,
+            exif,
+            settings,
+            extra,
+        };
+        drop(source);
+        return animated.process(&look);
+    }
+
+    let (raster, plan) = if opts.trim.is_some() || opts.free_angle != 0.0 {
+        let (raster, converted) = source.decode(None, &colour)?;
+        let (raster, decisions) =
+            materialised(raster, converted, &opts, &colour, exif, format, bg, None)?;
+        (raster, decisions.plan)
+    } else {
+        direct(source, &info, &opts, &colour, exif, format)?
+    };
+    let mut overlay = None;
+    let raster = look.finish(raster, &plan, &mut overlay)?;
+    let placeholder = opts
+        .placeholder
+        .map(|kind| placeholder::compute(&raster, kind))
+        .transpose()?;
     let image = encode::encode_within(&raster, format, settings, extra, opts.max_bytes)?;
     Ok(Processed {
         image,
@@ -120,6 +115,152 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         format,
         placeholder,
     })
+}
+
+/// What every frame goes through after its geometry: blur, sharpen, pad, extend, overlay,
+/// flatten.
+struct Look<'a> {
+    opts: &'a Resolved,
+    /// The caller's overlay image, which `opts.overlay` places.
+    overlay: Option<&'a [u8]>,
+    format: OutputFormat,
+    background: [u8; 4],
+}
+
+impl Look<'_> {
+    /// `overlay` holds the overlay once prepared, for the frames after the first.
+    fn finish(
+        &self,
+        mut raster: Raster,
+        plan: &Plan,
+        overlay: &mut Option<Raster>,
+    ) -> Result<Raster> {
+        let (opts, bg) = (self.opts, self.background);
+        if let Some(sigma) = opts.blur {
+            blur::blur(&mut raster, sigma);
+        }
+        if let Some(s) = opts.sharpen {
+            sharpen::sharpen(&mut raster, &s);
+        }
+        let raster = if opts.fit == Fit::Contain && plan.output() != (raster.width, raster.height) {
+            let c = plan.canvas;
+            raster.pad(c.width, c.height, c.x, c.y, bg)
+        } else {
+            raster
+        };
+        let mut raster = match opts.extend {
+            Some(edges) => border::extend(raster, edges, bg),
+            None => raster,
+        };
+        if let (Some(layer), Some(image)) = (&opts.overlay, self.overlay) {
+            if overlay.is_none() {
+                let size = (raster.width, raster.height);
+                let (mode, limit) = (opts.color_profile, opts.max_input_pixels);
+                *overlay = Some(overlay::prepare(
+                    image,
+                    layer,
+                    size,
+                    mode,
+                    self.format,
+                    limit,
+                )?);
+            }
+            if let Some(drawn) = overlay {
+                overlay::draw(&mut raster, drawn, layer);
+            }
+        }
+        Ok(if self.format.supports_alpha() {
+            raster
+        } else {
+            raster.flatten([bg[0], bg[1], bg[2]])
+        })
+    }
+}
+
+/// An animated input that stays animated: every frame decoded in turn, put through the same
+/// geometry (the first frame's trim box and plan, smart crop included, hold for all) and look,
+/// and encoded with its delay.
+struct Animated<'a> {
+    input: &'a [u8],
+    info: &'a Info,
+    colour: &'a color::Plan,
+    exif: u8,
+    settings: encode::Settings,
+    extra: Embedded<'a>,
+}
+
+impl Animated<'_> {
+    fn process(&self, look: &Look<'_>) -> Result<Processed> {
+        let (opts, format) = (look.opts, look.format);
+        let info = self.info;
+        if info.frames > opts.max_animation_frames {
+            return Err(Error::too_many_frames(
+                info.frames,
+                opts.max_animation_frames,
+                info.width,
+                info.height,
+            ));
+        }
+        let canvas = u64::from(info.width) * u64::from(info.height);
+        let total = canvas.saturating_mul(u64::from(info.frames));
+        if total > opts.max_input_pixels {
+            return Err(Error::too_many_animated_pixels(
+                info.format,
+                info.frames,
+                info.width,
+                info.height,
+                opts.max_input_pixels,
+            ));
+        }
+        let header = animation::header(self.input, info.format);
+        let mut decisions: Option<Decisions> = None;
+        let mut overlay = None;
+        let mut frames = Vec::with_capacity(info.frames as usize);
+        let max_alloc = crate::decode::alloc_limit(canvas);
+        animation::decode(self.input, info.format, info.frames, max_alloc, |frame| {
+            let mut raster = frame.raster.drop_opaque_alpha();
+            self.colour.convert_rgb8(&mut raster.data, raster.alpha)?;
+            let (raster, made) = materialised(
+                raster,
+                true,
+                opts,
+                self.colour,
+                self.exif,
+                format,
+                look.background,
+                decisions.as_ref(),
+            )?;
+            let plan = made.plan;
+            decisions.get_or_insert(made);
+            let raster = look.finish(raster, &plan, &mut overlay)?;
+            frames.push(animation::Frame {
+                raster,
+                delay_ms: frame.delay_ms,
+            });
+            Ok(())
+        })?;
+        let first = frames
+            .first()
+            .ok_or_else(|| Error::decode(info.format, "the animation has no frames"))?;
+        let placeholder = opts
+            .placeholder
+            .map(|kind| placeholder::compute(&first.raster, kind))
+            .transpose()?;
+        let (width, height) = (first.raster.width, first.raster.height);
+        let settings = animation::Settings {
+            quality: self.settings.quality,
+            method: self.settings.effort.unwrap_or(4),
+            plays: header.plays,
+        };
+        let image = animation::encode(&frames, format, settings, self.extra)?;
+        Ok(Processed {
+            image,
+            width,
+            height,
+            format,
+            placeholder,
+        })
+    }
 }
 
 /// The direct path: plan from the header, decode (reduced where free), resize, turn once.
@@ -173,24 +314,39 @@ fn direct(
     Ok((orient::apply(raster, composed)?, plan))
 }
 
-/// The materialised path, for `trim` and free angles: the whole image, converted and upright,
-/// is trimmed, extracted and turned before the geometry is planned on what is left.
+/// What the materialised path decided from the pixels: for an animation, the first frame's
+/// decisions hold for every frame, so that they stay aligned.
+struct Decisions {
+    /// The content `trim` found, when it found a border to cut.
+    trim: Option<Rect>,
+    plan: Plan,
+}
+
+/// The materialised path, for `trim`, free angles and animation frames: the whole image,
+/// converted and upright, is trimmed, extracted and turned before the geometry is planned on
+/// what is left (or taken from `made`, an earlier frame's).
+#[allow(clippy::too_many_arguments)]
 fn materialised(
-    source: Source<'_>,
+    mut raster: Raster,
+    converted: bool,
     opts: &Resolved,
     colour: &color::Plan,
     exif: u8,
     format: OutputFormat,
     background: [u8; 4],
-) -> Result<(Raster, Plan)> {
-    let (mut raster, converted) = source.decode(None, colour)?;
+    made: Option<&Decisions>,
+) -> Result<(Raster, Decisions)> {
     if !converted {
         colour.convert_rgb8(&mut raster.data, raster.alpha)?;
     }
     let mut raster = orient::apply(raster, exif)?;
-    if let Some(threshold) = opts.trim
-        && let Some(content) = border::trim_box(&raster, threshold)
-    {
+    let trim = match made {
+        Some(made) => made.trim,
+        None => opts
+            .trim
+            .and_then(|threshold| border::trim_box(&raster, threshold)),
+    };
+    if let Some(content) = trim {
         raster = raster.crop(content);
     }
     if opts.extract.is_some() {
@@ -203,18 +359,25 @@ fn materialised(
         raster = rotate::rotate(&raster, opts.free_angle, background);
     }
     let full = (raster.width, raster.height);
-    let mut plan = resize::plan(full.0, full.1, opts, opts.focus.point());
-    check_output(&plan, opts, format)?;
-    if let Some(method) = smart_crop(opts) {
-        let view = analysis_view(&raster, full, &plan, 1)?;
-        plan = resize::plan(
-            full.0,
-            full.1,
-            opts,
-            smart::focus(&view, crop_share(&plan), method),
-        );
-    }
-    Ok((resize::resize(raster, full, &plan, opts.filter)?, plan))
+    let plan = match made {
+        Some(made) => made.plan,
+        None => {
+            let mut plan = resize::plan(full.0, full.1, opts, opts.focus.point());
+            check_output(&plan, opts, format)?;
+            if let Some(method) = smart_crop(opts) {
+                let view = analysis_view(&raster, full, &plan, 1)?;
+                plan = resize::plan(
+                    full.0,
+                    full.1,
+                    opts,
+                    smart::focus(&view, crop_share(&plan), method),
+                );
+            }
+            plan
+        }
+    };
+    let raster = resize::resize(raster, full, &plan, opts.filter)?;
+    Ok((raster, Decisions { trim, plan }))
 }
 
 /// The smart-crop method, when `cover` asks for one: the crop waits for the pixels.

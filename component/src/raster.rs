@@ -125,6 +125,12 @@ impl Raster {
     }
 }
 
+/// 16-bit samples stored as native-endian byte pairs (a trailing odd byte is ignored).
+pub fn u16_samples(bytes: &[u8]) -> impl Iterator<Item = u16> + '_ {
+    let (pairs, _) = bytes.as_chunks::<2>();
+    pairs.iter().map(|&pair| u16::from_ne_bytes(pair))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

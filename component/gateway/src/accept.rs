@@ -1,5 +1,6 @@
 //! `format=auto`: the best output format the client says it accepts, AVIF first, then WebP,
-//! then JPEG (which every client shows). The answer must carry `Vary: Accept`.
+//! then JPEG (which every client shows); for an animation that stays animated, WebP, then GIF.
+//! The answer must carry `Vary: Accept`.
 
 use imgpipe_names::OutputFormat;
 
@@ -9,28 +10,40 @@ use imgpipe_names::OutputFormat;
 ///
 /// `avif` false leaves AVIF out: a request for a colour profile AVIF output cannot carry.
 pub fn negotiate(accept: Option<&str>, avif: bool) -> OutputFormat {
-    let accepts = |wanted: &str| {
-        accept.unwrap_or("").split(',').any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let media = parts.next().unwrap_or("");
-            // "q=0" (any case, any spacing) refuses; an unreadable q-value counts as 0 too.
-            let refused = parts.any(|p| {
-                p.split_once('=').is_some_and(|(name, q)| {
-                    name.trim().eq_ignore_ascii_case("q")
-                        && !q
-                            .trim()
-                            .parse::<f32>()
-                            .is_ok_and(|q| q.is_finite() && q > 0.0)
-                })
-            });
-            media.eq_ignore_ascii_case(wanted) && !refused
-        })
-    };
     [OutputFormat::Avif, OutputFormat::Webp]
         .into_iter()
         .filter(|&f| avif || f != OutputFormat::Avif)
-        .find(|f| accepts(f.mime_type()))
+        .find(|f| accepts(accept, f.mime_type()))
         .unwrap_or(OutputFormat::Jpeg)
+}
+
+/// For an animated input: WebP when the client names it, else GIF (which every client shows
+/// animated); AVIF and JPEG would keep one frame.
+pub fn negotiate_animated(accept: Option<&str>) -> OutputFormat {
+    if accepts(accept, OutputFormat::Webp.mime_type()) {
+        OutputFormat::Webp
+    } else {
+        OutputFormat::Gif
+    }
+}
+
+/// Whether the `Accept` value names `wanted` with a q-value above zero.
+fn accepts(accept: Option<&str>, wanted: &str) -> bool {
+    accept.unwrap_or("").split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("");
+        // "q=0" (any case, any spacing) refuses; an unreadable q-value counts as 0 too.
+        let refused = parts.any(|p| {
+            p.split_once('=').is_some_and(|(name, q)| {
+                name.trim().eq_ignore_ascii_case("q")
+                    && !q
+                        .trim()
+                        .parse::<f32>()
+                        .is_ok_and(|q| q.is_finite() && q > 0.0)
+            })
+        });
+        media.eq_ignore_ascii_case(wanted) && !refused
+    })
 }
 
 #[cfg(test)]
@@ -49,6 +62,17 @@ mod tests {
         );
         assert_eq!(negotiate(Some("image/*"), true), OutputFormat::Jpeg);
         assert_eq!(negotiate(None, true), OutputFormat::Jpeg);
+    }
+
+    #[test]
+    fn animations_get_webp_or_gif() {
+        let chrome = "image/avif,image/webp,image/apng,*/*;q=0.8";
+        assert_eq!(negotiate_animated(Some(chrome)), OutputFormat::Webp);
+        assert_eq!(
+            negotiate_animated(Some("image/avif,*/*")),
+            OutputFormat::Gif
+        );
+        assert_eq!(negotiate_animated(None), OutputFormat::Gif);
     }
 
     #[test]

@@ -105,6 +105,7 @@ impl Params {
             OptionName::Flip => o.flip = Some(boolean(value).map_err(refuse)?),
             OptionName::Flop => o.flop = Some(boolean(value).map_err(refuse)?),
             OptionName::Progressive => o.progressive = Some(boolean(value).map_err(refuse)?),
+            OptionName::Animated => o.animated = Some(boolean(value).map_err(refuse)?),
             OptionName::Rotate => o.rotate = Some(fraction(option, value).map_err(refuse)?),
             OptionName::Dpr => o.dpr = Some(fraction(option, value).map_err(refuse)?),
             OptionName::Trim => o.trim = Some(fraction(option, value).map_err(refuse)?),
@@ -117,7 +118,9 @@ impl Params {
                 o.sharpen_jagged = Some(fraction(option, value).map_err(refuse)?);
             }
             // A client may not lift the service's limits (nor is there a reason to lower them).
-            OptionName::MaxInputPixels | OptionName::MaxInputBytes => {
+            OptionName::MaxInputPixels
+            | OptionName::MaxInputBytes
+            | OptionName::MaxAnimationFrames => {
                 return Err(refuse(
                     "is the server's limit, set by its operator, not by a request".to_string(),
                 ));
@@ -273,7 +276,7 @@ mod tests {
         let p = Params::from_query(Some(
             "max-width=10&max-height=20&quality=30&background=102030&allow-enlarge=1&auto-orient=no&fast-shrink-on-load=false&format=auto&icc=p3&keep-metadata=1&rotate=-90&flip=1&flop=0&progressive=1&chroma=4:4:4&dpr=1.5\
              &trim=12.5&extract=1,2,30,40&gravity=attention&fp=0.25,0.75&blur=2&sharpen=1.5&sharpen-flat=0.5&sharpen-jagged=3&extend=1,2,3,4&max-bytes=20000\
-             &effort=7&optimize-coding=false&placeholder=thumbhash&overlay=AQI%2B,soea,5,-6,0.5,0.25,1",
+             &effort=7&optimize-coding=false&placeholder=thumbhash&overlay=AQI%2B,soea,5,-6,0.5,0.25,1&anim=false",
         ))
         .unwrap();
         let o = &p.options;
@@ -323,6 +326,7 @@ mod tests {
             })
         );
         assert_eq!(o.max_bytes, Some(20_000));
+        assert_eq!(o.animated, Some(false));
         assert_eq!(
             (o.effort, o.optimize_coding, o.placeholder),
             (Some(7), Some(false), Some(Placeholder::Thumbhash))

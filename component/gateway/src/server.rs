@@ -8,7 +8,7 @@ use wstd::http::{Body, BodyExt, Method, Request, Response};
 
 use imgpipe_names::{ChromaSubsampling, ColorProfile, ErrorKind, HttpProblem, OutputFormat};
 
-use crate::accept::negotiate;
+use crate::accept::{negotiate, negotiate_animated};
 use crate::params::{Format, Params};
 use crate::reply::Failure;
 use crate::{MAX_BODY_BYTES, MAX_JSON_BYTES};
@@ -121,6 +121,13 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
 
     let auto = params.format == Some(Format::Auto);
     let format = match params.format.unwrap_or(Format::Fixed(OutputFormat::Jpeg)) {
+        // Only a header read: does the input animate, and is it to stay animated?
+        Format::Auto
+            if params.options.animated != Some(false)
+                && processor::inspect(&image).is_ok_and(|info| info.frames > 1) =>
+        {
+            negotiate_animated(accept.as_deref())
+        }
         // AVIF carries no colour profile: left out when the request asks for one.
         Format::Auto => negotiate(
             accept.as_deref(),

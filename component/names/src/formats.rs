@@ -8,6 +8,7 @@ names! {
         Webp = "webp",
         WebpLossless = "webp-lossless",
         Avif = "avif",
+        Gif = "gif",
     }
 }
 
@@ -19,6 +20,7 @@ impl OutputFormat {
             OutputFormat::Png => "image/png",
             OutputFormat::Webp | OutputFormat::WebpLossless => "image/webp",
             OutputFormat::Avif => "image/avif",
+            OutputFormat::Gif => "image/gif",
         }
     }
 
@@ -29,6 +31,7 @@ impl OutputFormat {
             OutputFormat::Png => "png",
             OutputFormat::Webp | OutputFormat::WebpLossless => "webp",
             OutputFormat::Avif => "avif",
+            OutputFormat::Gif => "gif",
         }
     }
 
@@ -50,20 +53,29 @@ impl OutputFormat {
             OutputFormat::Webp => "WebP",
             OutputFormat::WebpLossless => "lossless WebP",
             OutputFormat::Avif => "AVIF",
+            OutputFormat::Gif => "GIF",
         }
     }
 
-    /// Whether the encoding can store an alpha channel.
+    /// Whether the encoding can store an alpha channel (GIF: on or off per pixel).
     pub fn supports_alpha(self) -> bool {
         !matches!(self, OutputFormat::Jpeg)
     }
 
+    /// Whether the encoding can store an animation.
+    pub fn animates(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Webp | OutputFormat::WebpLossless | OutputFormat::Gif
+        )
+    }
+
     /// The largest width or height the format can store: 14 bits in WebP's header, 16 in
-    /// JPEG's, 31 in PNG's; AVIF is held to JPEG's (an AV1 frame stores 16 bits).
+    /// JPEG's and GIF's, 31 in PNG's; AVIF is held to JPEG's (an AV1 frame stores 16 bits).
     pub fn max_dimension(self) -> u32 {
         match self {
             OutputFormat::Webp | OutputFormat::WebpLossless => 16_383,
-            OutputFormat::Jpeg | OutputFormat::Avif => 65_535,
+            OutputFormat::Jpeg | OutputFormat::Avif | OutputFormat::Gif => 65_535,
             OutputFormat::Png => i32::MAX.unsigned_abs(),
         }
     }
@@ -78,6 +90,9 @@ names! {
         Gif = "gif",
         Bmp = "bmp",
         Tiff = "tiff" | "tif",
+        Avif = "avif",
+        Heic = "heic" | "heif",
+        Jxl = "jxl",
     }
 }
 
@@ -91,6 +106,9 @@ impl InputFormat {
             InputFormat::Gif => "image/gif",
             InputFormat::Bmp => "image/bmp",
             InputFormat::Tiff => "image/tiff",
+            InputFormat::Avif => "image/avif",
+            InputFormat::Heic => "image/heic",
+            InputFormat::Jxl => "image/jxl",
         }
     }
 
@@ -112,6 +130,9 @@ impl InputFormat {
             InputFormat::Gif => "GIF",
             InputFormat::Bmp => "BMP",
             InputFormat::Tiff => "TIFF",
+            InputFormat::Avif => "AVIF",
+            InputFormat::Heic => "HEIC",
+            InputFormat::Jxl => "JPEG XL",
         }
     }
 }

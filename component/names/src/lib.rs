@@ -20,9 +20,10 @@ use std::fmt;
 pub use color::{BadColor, Color};
 pub use formats::{InputFormat, OutputFormat};
 pub use options::{
-    ChromaSubsampling, ColorProfile, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_PIXELS,
-    DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED, DPR_RANGE, EFFORT_RANGE, Filter,
-    Fit, Gravity, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY, OptionName, Placeholder,
+    ChromaSubsampling, ColorProfile, DEFAULT_MAX_ANIMATION_FRAMES, DEFAULT_MAX_INPUT_BYTES,
+    DEFAULT_MAX_INPUT_PIXELS, DEFAULT_QUALITY, DEFAULT_SHARPEN_FLAT, DEFAULT_SHARPEN_JAGGED,
+    DPR_RANGE, EFFORT_RANGE, Filter, Fit, Gravity, MAX_DIMENSION, MAX_QUALITY, MIN_QUALITY,
+    OptionName, Placeholder,
 };
 pub use problem::{ErrorKind, HttpProblem, LimitKind, Problem};
 pub use records::{Edges, Fields, Options, Overlay, Point, Region};

@@ -136,7 +136,8 @@ macro_rules! mirror_wit_types {
                 Png,
                 Webp,
                 WebpLossless,
-                Avif
+                Avif,
+                Gif
             }
         );
         $crate::mirror_enum!(
@@ -147,7 +148,10 @@ macro_rules! mirror_wit_types {
                 Webp,
                 Gif,
                 Bmp,
-                Tiff
+                Tiff,
+                Avif,
+                Heic,
+                Jxl
             }
         );
         $crate::mirror_enum!(
@@ -255,7 +259,9 @@ macro_rules! mirror_wit_types {
                 effort,
                 optimize_coding,
                 placeholder,
-                overlay
+                overlay,
+                animated,
+                max_animation_frames
             }
         );
         $crate::mirror_enum!(
@@ -267,7 +273,8 @@ macro_rules! mirror_wit_types {
             $wit::LimitKind {
                 Bytes,
                 Pixels,
-                Dimensions
+                Dimensions,
+                Frames
             }
         );
         $crate::mirror_enum!(

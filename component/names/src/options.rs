@@ -11,6 +11,8 @@ pub const MAX_QUALITY: u8 = 100;
 pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 100_000_000;
 /// Default limit on input bytes (64 MiB).
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// Default limit on an animation's frames.
+pub const DEFAULT_MAX_ANIMATION_FRAMES: u32 = 1000;
 /// The device pixel ratios `dpr` takes, as Cloudflare Images and imgproxy do.
 pub const DPR_RANGE: std::ops::RangeInclusive<f32> = 1.0..=5.0;
 /// Largest width or height of a target box or an output image (JPEG's 16-bit dimensions).
@@ -154,6 +156,8 @@ names! {
         OptimizeCoding = "optimize-coding" | "optimise-coding",
         Placeholder = "placeholder",
         Overlay = "overlay" | "watermark",
+        Animated = "animated" | "anim",
+        MaxAnimationFrames = "max-animation-frames",
     }
 }
 
@@ -166,7 +170,10 @@ impl OptionName {
     /// Whether the option is a limit the operator of a service sets (the input limits), not
     /// something a request should choose.
     pub fn is_operator_limit(self) -> bool {
-        matches!(self, OptionName::MaxInputPixels | OptionName::MaxInputBytes)
+        matches!(
+            self,
+            OptionName::MaxInputPixels | OptionName::MaxInputBytes | OptionName::MaxAnimationFrames
+        )
     }
 
     /// The range a numeric option takes, `(lowest, highest)`; `None` for the others.
@@ -180,6 +187,7 @@ impl OptionName {
             OptionName::MaxInputPixels | OptionName::MaxInputBytes | OptionName::MaxBytes => {
                 Some((1, u64::MAX))
             }
+            OptionName::MaxAnimationFrames => Some((1, u32::MAX.into())),
             _ => None,
         }
     }

@@ -27,6 +27,7 @@ names! {
         Bytes = "bytes",
         Pixels = "pixels",
         Dimensions = "dimensions",
+        Frames = "frames",
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Options {
     pub optimize_coding: Option<bool>,
     pub placeholder: Option<Placeholder>,
     pub overlay: Option<Overlay>,
+    pub animated: Option<bool>,
+    pub max_animation_frames: Option<u32>,
 }
 
 /// A record written as comma-separated numbers in the order of its fields.

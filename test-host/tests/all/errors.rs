@@ -23,9 +23,16 @@ fn unknown_and_unsupported_formats() {
         Error::UnsupportedFormat(m) => assert!(m.contains("unknown image format"), "{m}"),
         other => panic!("{other:?}"),
     }
+    // Other ISO media (an MP4 video) is named by its brand.
+    let mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
+    match process_err(mp4, &Options::default(), OutputFormat::Jpeg) {
+        Error::UnsupportedFormat(m) => assert!(m.contains("`isom`"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // An AVIF header with nothing after it is AVIF that fails to decode, and says so.
     let avif = b"\0\0\0\x1cftypavif\0\0\0\0mif1miafMA1B";
     match process_err(avif, &Options::default(), OutputFormat::Jpeg) {
-        Error::UnsupportedFormat(m) => assert!(m.contains("AVIF"), "{m}"),
+        Error::DecodeFailed(m) => assert!(m.starts_with("decode AVIF: "), "{m}"),
         other => panic!("{other:?}"),
     }
 }

@@ -44,7 +44,7 @@ impl Tally {
 
 fn small_fixtures() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for dir in ["sharp", "pngsuite"] {
+    for dir in ["sharp", "pngsuite", "formats"] {
         for entry in std::fs::read_dir(fixtures().join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let bytes = std::fs::read(&path).unwrap();
@@ -249,6 +249,22 @@ pub fn huge_png() -> Vec<u8> {
     png
 }
 
+/// A HEIF file whose every `ispe` (the declared size, of the image and of its grid tiles) says
+/// 100000 x 100000.
+fn huge_ispe(fixture_name: &str) -> Vec<u8> {
+    let mut bytes = fixture(fixture_name);
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(4).position(|w| w == b"ispe") {
+        // The box type, then version and flags (4 bytes), then width and height.
+        let fields = at + found + 8;
+        bytes[fields..fields + 4].copy_from_slice(&100_000u32.to_be_bytes());
+        bytes[fields + 4..fields + 8].copy_from_slice(&100_000u32.to_be_bytes());
+        at = fields + 8;
+    }
+    assert!(at > 0, "{fixture_name} has no ispe");
+    bytes
+}
+
 /// Minimal headers that declare a huge canvas, one per format.
 fn huge_headers() -> Vec<(&'static str, Vec<u8>)> {
     let png = huge_png();
@@ -279,6 +295,8 @@ fn huge_headers() -> Vec<(&'static str, Vec<u8>)> {
     }
     tiff.extend(0u32.to_le_bytes());
     vec![
+        ("AVIF", huge_ispe("formats/photo.avif")),
+        ("HEIC", huge_ispe("formats/photo.heic")),
         ("PNG", png),
         ("GIF", gif),
         ("BMP", bmp),
@@ -344,5 +362,46 @@ fn extreme_aspect_ratio_and_many_frames() {
         .unwrap();
     let first = image::load_from_memory(&out.image).unwrap().into_rgb8();
     assert_eq!(first.get_pixel(10, 10).0, [0, 0, 0]);
+    still_serves(&mut p);
+}
+
+/// The size a HEIF file declares is refused before any picture is decoded, and named; JPEG XL's
+/// header is read before its frames.
+#[test]
+fn avif_heic_and_jpeg_xl_sizes_are_checked_before_decoding() {
+    let mut p = processor();
+    for name in ["formats/photo.avif", "formats/photo.heic"] {
+        match p
+            .process(&huge_ispe(name), &Options::default(), None)
+            .unwrap()
+        {
+            Err(Error::TooLarge(t)) => {
+                assert_eq!((t.width, t.height), (100_000, 100_000), "{name}: {t:?}")
+            }
+            other => panic!("{name}: expected too-large, got {other:?}"),
+        }
+    }
+    let small_limit = Options {
+        max_input_pixels: Some(10_000),
+        ..Options::default()
+    };
+    for name in [
+        "formats/photo.avif",
+        "formats/photo.heic",
+        "formats/photo.jxl",
+    ] {
+        match p.process(&fixture(name), &small_limit, None).unwrap() {
+            Err(Error::TooLarge(t)) => {
+                assert_eq!((t.width, t.height, t.limit), (320, 240, 10_000), "{name}")
+            }
+            other => panic!("{name}: expected too-large, got {other:?}"),
+        }
+    }
+    let stats = p.stats().unwrap();
+    assert!(
+        stats.peak_memory_bytes < 64 << 20,
+        "peak {} bytes",
+        stats.peak_memory_bytes
+    );
     still_serves(&mut p);
 }

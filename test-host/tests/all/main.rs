@@ -3,6 +3,7 @@
 //! One binary; one module per behaviour; helpers here.
 
 mod alpha;
+mod animation;
 mod browser;
 mod cli;
 mod colour;

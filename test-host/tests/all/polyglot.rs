@@ -179,6 +179,29 @@ fn cases() -> Vec<Case> {
                 OutputFormat::Png,
             )
         },
+        // The decoders that came with AVIF, HEIC and JPEG XL input.
+        Case {
+            max_width: Some(160),
+            ..case("avif-to-png", "formats/photo.avif", OutputFormat::Png)
+        },
+        Case {
+            max_width: Some(160),
+            quality: Some(80),
+            ..case("heic-to-jpeg", "formats/photo.heic", OutputFormat::Jpeg)
+        },
+        Case {
+            max_width: Some(160),
+            ..case("jxl-to-webp", "formats/photo.jxl", OutputFormat::Webp)
+        },
+        // An animated GIF kept animated, as WebP.
+        Case {
+            max_width: Some(100),
+            ..case(
+                "animated-gif-to-webp",
+                "sharp/animated-loop-3.gif",
+                OutputFormat::Webp,
+            )
+        },
         case("corrupt", "sharp/corrupt-header.jpg", OutputFormat::Jpeg),
         Case {
             quality: Some(0),

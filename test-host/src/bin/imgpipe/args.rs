@@ -136,6 +136,13 @@ pub struct ProcessArgs {
     /// `overlay` record's fields; empty ones take their defaults).
     #[arg(long, value_parser = overlay)]
     pub overlay: Option<Overlay>,
+    /// Keep only the first frame of an animated GIF or WebP (otherwise WebP and GIF outputs
+    /// stay animated).
+    #[arg(long)]
+    pub first_frame: bool,
+    /// Refuse animations of more frames than this (default 1000).
+    #[arg(long)]
+    pub max_animation_frames: Option<u32>,
 }
 
 impl ProcessArgs {
@@ -175,6 +182,8 @@ impl ProcessArgs {
             optimize_coding: self.optimize_coding.then_some(true),
             placeholder: self.placeholder,
             overlay: self.overlay.clone(),
+            animated: self.first_frame.then_some(false),
+            max_animation_frames: self.max_animation_frames,
         }
     }
 }

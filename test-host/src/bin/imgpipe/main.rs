@@ -160,6 +160,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("orientation: {}", info.orientation);
             println!("alpha:       {}", info.has_alpha);
             println!("depth:       {} bits per channel", info.bits_per_channel);
+            println!("frames:      {}", info.frames);
             Ok(())
         }
         Command::Batch(args) => {

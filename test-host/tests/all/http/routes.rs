@@ -325,6 +325,18 @@ fn format_auto_follows_accept() {
         );
         assert_eq!(reply.status, 200, "{}", server.name);
         assert_eq!(reply.header("content-type"), Some("image/webp"));
+        // An animation stays animated: WebP where accepted, else GIF; unless asked not to.
+        let gif = fixture("sharp/animated-loop-3.gif");
+        for (accept, query, mime) in [
+            (chrome, "", "image/webp"),
+            ("image/avif,image/png", "", "image/gif"),
+            (chrome, "&anim=false", "image/avif"),
+        ] {
+            let path = format!("/process?w=96&format=auto{query}");
+            let reply = post(server, &path, &[("Accept", accept)], &gif);
+            assert_eq!(reply.status, 200, "{}", server.name);
+            assert_eq!(reply.header("content-type"), Some(mime), "{accept} {query}");
+        }
         // Without auto the answer does not depend on Accept.
         let reply = post(server, "/process?w=96", &[("Accept", chrome)], &input);
         assert_eq!(reply.header("content-type"), Some("image/jpeg"));
