@@ -165,14 +165,7 @@ impl<'a> Source<'a> {
                 format!("image has no pixels ({width}x{height})"),
             ));
         }
-        if u64::from(width) * u64::from(height) > max_pixels {
-            return Err(Error::too_many_pixels(
-                format.label(),
-                width,
-                height,
-                max_pixels,
-            ));
-        }
+        check_pixels(format, width, height, max_pixels)?;
         let mut source = source;
         if matches!(format, InputFormat::Gif | InputFormat::Webp) {
             source.info.frames = crate::animation::header(bytes, format).frames;
@@ -243,6 +236,24 @@ impl<'a> Source<'a> {
         };
         Ok((raster.drop_opaque_alpha(), converted))
     }
+}
+
+/// Refuses a declared size over `max_pixels`, naming it.
+pub(crate) fn check_pixels(
+    format: InputFormat,
+    width: u32,
+    height: u32,
+    max_pixels: u64,
+) -> Result<()> {
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(Error::too_many_pixels(
+            format.label(),
+            width,
+            height,
+            max_pixels,
+        ));
+    }
+    Ok(())
 }
 
 /// Bytes the decoders may allocate for `max_pixels`: 16-bit RGBA plus working room.

@@ -69,11 +69,11 @@ impl<'a> Heif<'a> {
         }
         let props = context.props(primary).map_err(fail)?;
         let (coded_width, coded_height) = context.coded_size(primary, &props).map_err(fail)?;
-        check_pixels(format, coded_width, coded_height, max_pixels)?;
+        crate::decode::check_pixels(format, coded_width, coded_height, max_pixels)?;
         let (width, height) =
             heic_rs::transform::transformed_size(coded_width, coded_height, &props.transforms)
                 .map_err(fail)?;
-        check_pixels(format, width, height, max_pixels)?;
+        crate::decode::check_pixels(format, width, height, max_pixels)?;
         let bit_depth = props
             .pixi
             .as_ref()
@@ -212,18 +212,6 @@ impl<'a> Heif<'a> {
             }
         }
     }
-}
-
-fn check_pixels(format: InputFormat, width: u32, height: u32, max_pixels: u64) -> Result<()> {
-    if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(Error::too_many_pixels(
-            format.label(),
-            width,
-            height,
-            max_pixels,
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(feature = "avif-input")]

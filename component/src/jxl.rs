@@ -6,7 +6,7 @@
 //! (the file's own enumerated space, or its embedded ICC profile), and that space, as an ICC
 //! profile, is what [`Jxl::declared`] reports for [`crate::color`] to convert.
 
-use image::{DynamicImage, ImageBuffer};
+use image::{DynamicImage, ImageBuffer, Luma, LumaA, Pixel, Rgb, Rgba};
 use jxl_oxide::{
     AllocTracker, InitializeResult, JxlImage, JxlThreadPool, PixelFormat, UninitializedJxlImage,
 };
@@ -36,14 +36,7 @@ impl Jxl {
             ));
         let (mut image, rest) = read_header(builder.build_uninit(), bytes)?;
         let (width, height) = (image.width(), image.height());
-        if u64::from(width) * u64::from(height) > max_pixels {
-            return Err(Error::too_many_pixels(
-                InputFormat::Jxl.label(),
-                width,
-                height,
-                max_pixels,
-            ));
-        }
+        crate::decode::check_pixels(InputFormat::Jxl, width, height, max_pixels)?;
         // Only the frames' headers and table of contents are read here; pixels are decoded
         // when a frame is rendered.
         feed_all(rest, |chunk| image.feed_bytes(chunk))?;
@@ -118,43 +111,42 @@ impl Jxl {
             self.image.pixel_format(),
             PixelFormat::Gray | PixelFormat::Graya
         );
-        let too_short = || fail("rendered frame is smaller than its header says");
         let image = if self.bit_depth > 8 {
             let mut data = vec![0u16; samples];
             stream.write_to_buffer(&mut data);
-            match (grey, self.has_alpha) {
-                (false, false) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageRgb16)
-                }
-                (false, true) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageRgba16)
-                }
-                (true, false) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageLuma16)
-                }
-                (true, true) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageLumaA16)
-                }
-            }
+            image_of(width, height, grey, self.has_alpha, data)
         } else {
             let mut data = vec![0u8; samples];
             stream.write_to_buffer(&mut data);
-            match (grey, self.has_alpha) {
-                (false, false) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageRgb8)
-                }
-                (false, true) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageRgba8)
-                }
-                (true, false) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageLuma8)
-                }
-                (true, true) => {
-                    ImageBuffer::from_raw(width, height, data).map(DynamicImage::ImageLumaA8)
-                }
-            }
+            image_of(width, height, grey, self.has_alpha, data)
         };
-        image.ok_or_else(too_short)
+        image.ok_or_else(|| fail("rendered frame is smaller than its header says"))
+    }
+}
+
+/// Samples of any depth as the image of their channel layout.
+fn image_of<T: image::Primitive>(
+    width: u32,
+    height: u32,
+    grey: bool,
+    alpha: bool,
+    data: Vec<T>,
+) -> Option<DynamicImage>
+where
+    Rgb<T>: Pixel<Subpixel = T>,
+    Rgba<T>: Pixel<Subpixel = T>,
+    Luma<T>: Pixel<Subpixel = T>,
+    LumaA<T>: Pixel<Subpixel = T>,
+    DynamicImage: From<ImageBuffer<Rgb<T>, Vec<T>>>
+        + From<ImageBuffer<Rgba<T>, Vec<T>>>
+        + From<ImageBuffer<Luma<T>, Vec<T>>>
+        + From<ImageBuffer<LumaA<T>, Vec<T>>>,
+{
+    match (grey, alpha) {
+        (false, false) => ImageBuffer::<Rgb<T>, _>::from_raw(width, height, data).map(Into::into),
+        (false, true) => ImageBuffer::<Rgba<T>, _>::from_raw(width, height, data).map(Into::into),
+        (true, false) => ImageBuffer::<Luma<T>, _>::from_raw(width, height, data).map(Into::into),
+        (true, true) => ImageBuffer::<LumaA<T>, _>::from_raw(width, height, data).map(Into::into),
     }
 }
 

@@ -236,6 +236,7 @@ fn every_output_format_with_its_headers() {
             ("webp", "image/webp"),
             ("webp-lossless", "image/webp"),
             ("avif", "image/avif"),
+            ("gif", "image/gif"),
         ] {
             let reply = post(
                 server,
@@ -256,6 +257,23 @@ fn every_output_format_with_its_headers() {
             assert!(timing.starts_with("process;dur="), "{timing}");
             let image = decode(&reply.body);
             assert_eq!(image.dimensions(), (320, 261), "{} {format}", server.name);
+        }
+    }
+}
+
+/// AVIF, HEIC and JPEG XL uploads, as phones and browsers send them, through both servers.
+#[test]
+fn every_new_input_format_through_both_servers() {
+    for server in servers() {
+        for name in [
+            "formats/photo.avif",
+            "formats/photo.heic",
+            "formats/photo.jxl",
+        ] {
+            let reply = post(server, "/process?w=160&format=webp", &[], &fixture(name));
+            assert_eq!(reply.status, 200, "{} {name}", server.name);
+            assert_eq!(reply.header("content-type"), Some("image/webp"));
+            assert_eq!(decode(&reply.body).dimensions(), (160, 120), "{name}");
         }
     }
 }
