@@ -622,7 +622,17 @@ mod tests {
         assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), InputFormat::Webp);
         assert_eq!(detect(b"").unwrap_err(), Error::EmptyInput);
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0";
-        assert!(detect(avif).unwrap_err().message().contains("AVIF"));
+        assert_eq!(detect(avif).unwrap(), InputFormat::Avif);
+        // A `mif1` file says what it holds in its compatible brands.
+        let heic = b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic";
+        assert_eq!(detect(heic).unwrap(), InputFormat::Heic);
+        assert_eq!(detect(b"\xFF\x0A\xFA").unwrap(), InputFormat::Jxl);
+        assert_eq!(
+            detect(b"\0\0\0\x0cJXL \r\n\x87\n\0\0").unwrap(),
+            InputFormat::Jxl
+        );
+        let mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
+        assert!(detect(mp4).unwrap_err().message().contains("`isom`"));
         assert!(
             detect(b"hello world")
                 .unwrap_err()

@@ -181,7 +181,8 @@ fn formats_know_their_files() {
         OutputFormat::from_extension("webp"),
         Some(OutputFormat::Webp)
     );
-    assert_eq!(OutputFormat::from_extension("gif"), None);
+    assert_eq!(OutputFormat::from_extension("gif"), Some(OutputFormat::Gif));
+    assert_eq!(OutputFormat::from_extension("tiff"), None);
     for &f in OutputFormat::ALL {
         assert!(f.mime_type().starts_with("image/"));
     }
