@@ -20,7 +20,8 @@ pub struct Header {
     pub plays: u32,
 }
 
-const STILL: Header = Header {
+/// What every still image is.
+pub const STILL: Header = Header {
     frames: 1,
     plays: 0,
 };

@@ -115,7 +115,9 @@ pub struct Info {
     pub orientation: u8,
     pub has_alpha: bool,
     pub bits_per_channel: u8,
-    /// 1 for a still image; an animated GIF's or WebP's frame count.
+    /// An animated GIF's or WebP's frame count, as [`crate::pipeline::inspect`] reports it.
+    /// Opening a file leaves 1: counting walks a whole GIF, which a call pays only when an
+    /// animation may stay animated.
     pub frames: u32,
 }
 
@@ -167,9 +169,6 @@ impl<'a> Source<'a> {
         }
         check_pixels(format, width, height, max_pixels)?;
         let mut source = source;
-        if matches!(format, InputFormat::Gif | InputFormat::Webp) {
-            source.info.frames = crate::animation::header(bytes, format).frames;
-        }
         if let Decoder::Other(decoder) = &mut source.decoder {
             // Set only now, so that an oversized header is reported by the pixel check above
             // with its dimensions, not as an anonymous allocation failure.

@@ -8,9 +8,8 @@ use crate::options::{ChromaSubsampling, OptionName, OutputFormat};
 use crate::raster::Raster;
 
 /// The default `effort`. For AVIF it is rav1e's speed 6, which keeps encoding to a few hundred
-/// milliseconds for a web-sized image on one core at a small cost in size; for WebP, libwebp's
-/// method 4 (its own default, and sharp's).
-#[cfg(any(feature = "avif", feature = "webp-lossy"))]
+/// milliseconds for a web-sized image on one core at a small cost in size; for WebP (still and
+/// animated), libwebp's method 4 (its own default, and sharp's).
 const DEFAULT_EFFORT: u8 = 4;
 
 /// How the encoders are asked to encode.
@@ -40,8 +39,8 @@ impl Settings {
         }
     }
 
-    #[cfg(any(feature = "avif", feature = "webp-lossy"))]
-    fn effort(self) -> u8 {
+    /// `effort`, or its default.
+    pub fn effort(self) -> u8 {
         self.effort.unwrap_or(DEFAULT_EFFORT)
     }
 }

@@ -69,15 +69,24 @@ impl Error {
         limit: u64,
     ) -> Self {
         let found = u64::from(width) * u64::from(height);
+        Error::pixels_over(
+            found,
+            limit,
+            width,
+            height,
+            format!("{format} of {width}x{height} ({found} pixels)"),
+        )
+    }
+
+    /// `what` (a sentence's subject, naming `found` pixels) exceeded the pixel limit.
+    fn pixels_over(found: u64, limit: u64, width: u32, height: u32, what: String) -> Self {
         Error::TooLarge {
             kind: LimitKind::Pixels,
             found,
             limit,
             width,
             height,
-            message: format!(
-                "{format} of {width}x{height} ({found} pixels) exceeds the limit of {limit} pixels"
-            ),
+            message: format!("{what} exceeds the limit of {limit} pixels"),
         }
     }
 
@@ -126,18 +135,11 @@ impl Error {
         limit: u64,
     ) -> Self {
         let found = u64::from(width) * u64::from(height) * u64::from(frames);
-        Error::TooLarge {
-            kind: LimitKind::Pixels,
-            found,
-            limit,
-            width,
-            height,
-            message: format!(
-                "animated {} of {frames} frames of {width}x{height} ({found} pixels in all) \
-                 exceeds the limit of {limit} pixels",
-                format.label()
-            ),
-        }
+        let what = format!(
+            "animated {} of {frames} frames of {width}x{height} ({found} pixels in all)",
+            format.label()
+        );
+        Error::pixels_over(found, limit, width, height, what)
     }
 
     /// An input whose size in bytes exceeds the limit.

@@ -80,10 +80,16 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         format,
         background: bg,
     };
-    if opts.animated && info.frames > 1 && animation::writes(format) {
+    let animation = if opts.animated && animation::writes(format) {
+        animation::header(input, info.format)
+    } else {
+        animation::STILL
+    };
+    if animation.frames > 1 {
         let animated = Animated {
             input,
             info: &info,
+            header: animation,
             colour: &colour,
             exif,
             settings,
@@ -183,6 +189,8 @@ impl Look<'_> {
 struct Animated<'a> {
     input: &'a [u8],
     info: &'a Info,
+    /// Frames and plays, counted before decoding.
+    header: animation::Header,
     colour: &'a color::Plan,
     exif: u8,
     settings: encode::Settings,
@@ -192,32 +200,31 @@ struct Animated<'a> {
 impl Animated<'_> {
     fn process(&self, look: &Look<'_>) -> Result<Processed> {
         let (opts, format) = (look.opts, look.format);
-        let info = self.info;
-        if info.frames > opts.max_animation_frames {
+        let (info, count) = (self.info, self.header.frames);
+        if count > opts.max_animation_frames {
             return Err(Error::too_many_frames(
-                info.frames,
+                count,
                 opts.max_animation_frames,
                 info.width,
                 info.height,
             ));
         }
         let canvas = u64::from(info.width) * u64::from(info.height);
-        let total = canvas.saturating_mul(u64::from(info.frames));
+        let total = canvas.saturating_mul(u64::from(count));
         if total > opts.max_input_pixels {
             return Err(Error::too_many_animated_pixels(
                 info.format,
-                info.frames,
+                count,
                 info.width,
                 info.height,
                 opts.max_input_pixels,
             ));
         }
-        let header = animation::header(self.input, info.format);
         let mut decisions: Option<Decisions> = None;
         let mut overlay = None;
-        let mut frames = Vec::with_capacity(info.frames as usize);
+        let mut frames = Vec::with_capacity(count as usize);
         let max_alloc = crate::decode::alloc_limit(canvas);
-        animation::decode(self.input, info.format, info.frames, max_alloc, |frame| {
+        animation::decode(self.input, info.format, count, max_alloc, |frame| {
             let mut raster = frame.raster.drop_opaque_alpha();
             self.colour.convert_rgb8(&mut raster.data, raster.alpha)?;
             let (raster, made) = materialised(
@@ -249,8 +256,8 @@ impl Animated<'_> {
         let (width, height) = (first.raster.width, first.raster.height);
         let settings = animation::Settings {
             quality: self.settings.quality,
-            method: self.settings.effort.unwrap_or(4),
-            plays: header.plays,
+            method: self.settings.effort(),
+            plays: self.header.plays,
         };
         let image = animation::encode(&frames, format, settings, self.extra)?;
         Ok(Processed {
@@ -449,7 +456,9 @@ fn analysis_view(raster: &Raster, full: (u32, u32), stored: &Plan, o: u8) -> Res
     orient::apply(resize::resample(raster, full, &view, Filter::Bilinear)?, o)
 }
 
-/// Reads the header of `input`: format, size, orientation, alpha, depth.
+/// Reads the header of `input`: format, size, orientation, alpha, depth, frames.
 pub fn inspect(input: &[u8]) -> Result<Info> {
-    Source::open(input, u64::MAX).map(|s| s.info())
+    let mut info = Source::open(input, u64::MAX)?.info();
+    info.frames = animation::header(input, info.format).frames;
+    Ok(info)
 }
