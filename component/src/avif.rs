@@ -14,6 +14,7 @@ use rav1e::prelude::{
 };
 
 use crate::error::{Error, Result};
+use crate::metadata::Embedded;
 use crate::options::OutputFormat;
 use crate::raster::Raster;
 
@@ -21,8 +22,9 @@ use crate::raster::Raster;
 const KR: f32 = 0.299;
 const KB: f32 = 0.114;
 
-/// Encodes `raster` as AVIF with 4:2:0 chroma at `quality` (1-100) and rav1e `speed` (1-10).
-pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
+/// Encodes `raster` as AVIF with 4:2:0 chroma at `quality` (1-100) and rav1e `speed` (1-10),
+/// carrying `extra`.
+pub fn encode_420(raster: &Raster, quality: u8, speed: u8, extra: Embedded<'_>) -> Result<Vec<u8>> {
     let (w, h) = (raster.width as usize, raster.height as usize);
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
     let channels = raster.channels();
@@ -89,6 +91,16 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8) -> Result<Vec<u8>> {
         .matrix_coefficients(AvifMatrix::Bt601)
         .full_color_range(true)
         .premultiplied_alpha(false);
+    // The vendored avif-serialize's additions (component/vendor/avif-serialize/PATCHES.md).
+    if let Some(icc) = extra.icc {
+        file.set_icc_profile(icc.to_vec());
+    }
+    if let Some(exif) = extra.exif {
+        file.set_exif(exif.to_vec());
+    }
+    if let Some(xmp) = extra.xmp {
+        file.set_xmp(xmp.to_vec());
+    }
     Ok(file.to_vec(&colour, alpha.as_deref(), raster.width, raster.height, 10))
 }
 

@@ -18,6 +18,10 @@ use crate::options::{Color, ColorProfile, OptionName, OutputFormat};
 /// what `p3` converts to and embeds.
 const DISPLAY_P3: &[u8] = include_bytes!("../icc/DisplayP3.icm");
 
+/// The CMYK profile a CMYK JPEG without one is read through: libvips's default ("Chemical
+/// proof", public domain), cut to its CMYK-to-PCS table; see `component/icc/README.md`.
+const STANDARD_CMYK: &[u8] = include_bytes!("../icc/cmyk.icc");
+
 /// Largest embedded profile read (real CMYK profiles reach 2 MB); a larger one is ignored, as
 /// is one that cannot be parsed: the pixels are then taken as sRGB, as browsers take them.
 const MAX_PROFILE_BYTES: usize = 4 << 20;
@@ -47,6 +51,11 @@ impl Declared {
         }
     }
 
+    /// The standard CMYK profile, for ink that carries none.
+    pub fn standard_cmyk() -> Declared {
+        Declared::from_icc(STANDARD_CMYK.to_vec())
+    }
+
     /// A profile made from other metadata (PNG cICP, cHRM+gAMA), which `keep` re-encodes.
     pub fn from_profile(profile: Icc) -> Declared {
         let icc = profile.encode().ok();
@@ -64,17 +73,42 @@ impl Declared {
     }
 
     /// The RGB profile, unless it is sRGB (or close enough that no 8-bit value would change).
-    /// A grey profile is not applied: grey pixels are taken as sRGB grey.
     fn rgb(&self) -> Option<&Icc> {
         self.profile
             .as_ref()
             .filter(|p| p.color_space == DataColorSpace::Rgb && !is_srgb(p))
     }
+
+    /// The grey profile, for grey pixels (decoded to RGB, each channel alike).
+    fn grey(&self) -> Option<&Icc> {
+        self.profile
+            .as_ref()
+            .filter(|p| p.color_space == DataColorSpace::Gray)
+    }
 }
 
-/// The profile for H.273 code points (PNG's cICP chunk); `None` for sRGB itself, for HDR
-/// transfers and for what has no curve or primaries to convert from (left as they are).
-pub fn from_cicp(primaries: u8, transfer: u8) -> Option<Icc> {
+/// The output colours of the 256 grey levels of `grey`, or `None` when they are the levels
+/// themselves (a grey profile with sRGB's curve, into sRGB) or cannot be computed.
+fn grey_levels(grey: &Icc, to: &Icc) -> Option<Box<[[u8; 3]; 256]>> {
+    let transform = transform_8bit(grey, Layout::Gray, to, Layout::Rgb, options())?;
+    let levels: Vec<u8> = (0..=255).collect();
+    let mut rgb = vec![0; 256 * 3];
+    transform.transform(&levels, &mut rgb).ok()?;
+    let mut out = Box::new([[0u8; 3]; 256]);
+    for (slot, px) in out.iter_mut().zip(rgb.chunks_exact(3)) {
+        slot.copy_from_slice(px);
+    }
+    let unchanged = out
+        .iter()
+        .zip(0u8..=255)
+        .all(|(px, v)| px.iter().all(|&c| c == v));
+    (!unchanged).then_some(out)
+}
+
+/// The colour space of H.273 code points (PNG's cICP chunk, HEIF's `nclx`): sRGB itself
+/// declares nothing to convert; `None` for HDR transfers and for what has no curve or
+/// primaries to convert from, which the caller takes as it would take no code points.
+pub fn from_cicp(primaries: u8, transfer: u8) -> Option<Declared> {
     use moxcms::{CicpColorPrimaries, CicpProfile, MatrixCoefficients, TransferCharacteristics};
     // PQ (16), SMPTE ST 428 (17) and HLG (18) are HDR: their values are not display-referred
     // SDR colour, and converting them as such would darken them beyond use.
@@ -90,8 +124,14 @@ pub fn from_cicp(primaries: u8, transfer: u8) -> Option<Icc> {
     // Code points without primaries or a curve (HDR transfers among them) leave the colorants
     // or the curves unset.
     let profile = Icc::new_from_cicp(cicp);
-    let usable = profile.is_matrix_shaper() && profile.red_trc.is_some();
-    (usable && !is_srgb(&profile)).then_some(profile)
+    if !(profile.is_matrix_shaper() && profile.red_trc.is_some()) {
+        return None;
+    }
+    Some(if is_srgb(&profile) {
+        Declared::default()
+    } else {
+        Declared::from_profile(profile)
+    })
 }
 
 /// The profile for PNG's gAMA and cHRM chunks: `gamma` is the file's (1/2.2 for a 2.2 curve),
@@ -191,6 +231,9 @@ pub struct Plan {
     rgb: Option<Conversion>,
     /// CMYK pixels (a CMYK JPEG with its profile) to convert to RGB.
     cmyk: Option<Arc<dyn TransformExecutor<u8> + Send + Sync>>,
+    /// Grey pixels (decoded to RGB) through their grey profile: the output RGB of each of the
+    /// 256 grey levels.
+    grey: Option<Box<[[u8; 3]; 256]>>,
     /// The output's colour space when it is not sRGB (`p3`, or `keep` of a non-sRGB input):
     /// the sRGB background is converted into it.
     output: Option<Icc>,
@@ -220,8 +263,8 @@ impl Plan {
                 (rgb, Some(p3), Some(DISPLAY_P3.to_vec()))
             }
             ColorProfile::Keep => {
-                // CMYK pixels become sRGB (an RGB output cannot keep a CMYK profile); an
-                // RGB profile is kept only with its bytes.
+                // CMYK and grey pixels become sRGB (an RGB output cannot keep a CMYK or grey
+                // profile); an RGB profile is kept only with its bytes.
                 let kept = declared
                     .rgb()
                     .filter(|_| !declared.is_cmyk())
@@ -240,9 +283,11 @@ impl Plan {
                 let to = output.as_ref().unwrap_or(&srgb);
                 transform_8bit(from, Layout::Rgba, to, Layout::Rgb, cmyk_options())
             });
-        // The AVIF encoder (ravif) writes the sRGB code points and nothing else: no ICC
-        // profile, no other primaries. GIF has no place for one that browsers read.
-        if matches!(format, OutputFormat::Avif | OutputFormat::Gif) && embed.is_some() {
+        let grey = declared
+            .grey()
+            .and_then(|from| grey_levels(from, output.as_ref().unwrap_or(&srgb)));
+        // GIF has no place for a profile that browsers read.
+        if format == OutputFormat::Gif && embed.is_some() {
             return Err(Error::invalid(
                 OptionName::ColorProfile,
                 format!(
@@ -255,6 +300,7 @@ impl Plan {
         Ok(Plan {
             rgb,
             cmyk,
+            grey,
             output,
             embed,
         })
@@ -262,6 +308,19 @@ impl Plan {
 
     /// Converts 8-bit RGB or RGBA pixels (alpha kept) in place.
     pub fn convert_rgb8(&self, data: &mut Vec<u8>, alpha: bool) -> Result<()> {
+        if let Some(levels) = &self.grey {
+            // Each channel by its level: exact for grey pixels, and a pixel that is not grey
+            // (an input's stray colour) keeps its hue rather than becoming grey.
+            let channels = if alpha { 4 } else { 3 };
+            for px in data.chunks_exact_mut(channels) {
+                for (i, v) in px.iter_mut().take(3).enumerate() {
+                    if let Some(&out) = levels.get(usize::from(*v)).and_then(|l| l.get(i)) {
+                        *v = out;
+                    }
+                }
+            }
+            return Ok(());
+        }
         let Some(c) = &self.rgb else {
             return Ok(());
         };
@@ -316,7 +375,7 @@ impl Plan {
 
     /// Whether RGB pixels will be converted.
     pub fn converts(&self) -> bool {
-        self.rgb.is_some()
+        self.rgb.is_some() || self.grey.is_some()
     }
 
     /// `color` (an sRGB background, padding or flattening) in the output's colour space.
@@ -448,13 +507,38 @@ mod tests {
     }
 
     #[test]
-    fn avif_carries_no_profile() {
+    fn gif_carries_no_profile() {
         let declared = Declared::from_icc(DISPLAY_P3.to_vec());
-        assert!(Plan::new(&declared, ColorProfile::Keep, OutputFormat::Avif).is_err());
-        assert!(Plan::new(&declared, ColorProfile::P3, OutputFormat::Avif).is_err());
-        assert!(Plan::new(&declared, ColorProfile::Srgb, OutputFormat::Avif).is_ok());
-        // Keeping an sRGB input's (absent) profile needs nothing AVIF lacks.
-        let plan = Plan::new(&Declared::default(), ColorProfile::Keep, OutputFormat::Avif);
+        assert!(Plan::new(&declared, ColorProfile::Keep, OutputFormat::Gif).is_err());
+        assert!(Plan::new(&declared, ColorProfile::P3, OutputFormat::Gif).is_err());
+        assert!(Plan::new(&declared, ColorProfile::Srgb, OutputFormat::Gif).is_ok());
+        assert!(Plan::new(&declared, ColorProfile::P3, OutputFormat::Avif).is_ok());
+        // Keeping an sRGB input's (absent) profile needs nothing GIF lacks.
+        let plan = Plan::new(&Declared::default(), ColorProfile::Keep, OutputFormat::Gif);
         assert!(plan.is_ok());
+    }
+
+    #[test]
+    fn cicp_srgb_declares_nothing_and_hdr_is_left_alone() {
+        let srgb = from_cicp(1, 13).expect("sRGB code points");
+        assert!(srgb.profile.is_none());
+        let p3 = from_cicp(12, 13).expect("Display P3 code points");
+        let plan = Plan::new(&p3, ColorProfile::Srgb, OutputFormat::Png).unwrap();
+        assert!(plan.converts());
+        assert!(from_cicp(9, 16).is_none(), "PQ is HDR");
+    }
+
+    #[test]
+    fn ink_without_a_profile_reads_through_the_standard_one() {
+        let declared = Declared::standard_cmyk();
+        assert!(declared.is_cmyk());
+        let plan = Plan::new(&declared, ColorProfile::Srgb, OutputFormat::Jpeg).unwrap();
+        // No ink is paper white, full black ink is near black.
+        let rgb = plan
+            .convert_cmyk(&[0, 0, 0, 0, 0, 0, 0, 255])
+            .unwrap()
+            .unwrap();
+        assert!(rgb[..3].iter().all(|&v| v >= 235), "{rgb:?}");
+        assert!(rgb[3..].iter().all(|&v| v <= 60), "{rgb:?}");
     }
 }

@@ -279,10 +279,14 @@ fn open_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Source<'_>> {
     };
     // Profiles split over several APP2 markers are joined by the decoder; one it cannot join
     // (a chunk missing) is no profile.
-    let declared = decoder
+    let mut declared = decoder
         .icc_profile()
         .map(Declared::from_icc)
         .unwrap_or_default();
+    // Ink without a CMYK profile is read through a standard one, as libvips reads it.
+    if info.pixel_format == jpeg_decoder::PixelFormat::CMYK32 && !declared.is_cmyk() {
+        declared = Declared::standard_cmyk();
+    }
     Ok(Source {
         info: Info {
             format: InputFormat::Jpeg,
@@ -413,8 +417,8 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
     let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
     let color = decoder.color_type();
     let declared = match decoder.icc_profile() {
-        Ok(Some(icc)) => Declared::from_icc(icc),
         _ if format == InputFormat::Png => png_declared(bytes),
+        Ok(Some(icc)) => Declared::from_icc(icc),
         _ => Declared::default(),
     };
     Ok(Source {
@@ -437,20 +441,25 @@ fn bits_per_channel(color: ColorType) -> u8 {
     (color.bytes_per_pixel() / channels) * 8
 }
 
-/// PNG's colour chunks besides iCCP (which the decoder hands over as ICC): cICP, else cHRM
-/// with gAMA. An sRGB chunk, or none of them, is sRGB; so is gAMA alone, as browsers and
-/// libvips take it.
+/// PNG's colour, by the precedence PNG's third edition gives its chunks: cICP, then iCCP, then
+/// sRGB, then cHRM with gAMA. None of them is sRGB; so is gAMA alone, as browsers and libvips
+/// take it. cICP code points this cannot apply (HDR transfers) fall through to the next.
 fn png_declared(bytes: &[u8]) -> Declared {
     let Ok(reader) = png::Decoder::new(Cursor::new(bytes)).read_info() else {
         return Declared::default();
     };
     let info = reader.info();
+    if let Some(declared) = info
+        .coding_independent_code_points
+        .and_then(|cicp| crate::color::from_cicp(cicp.color_primaries, cicp.transfer_function))
+    {
+        return declared;
+    }
+    if let Some(icc) = &info.icc_profile {
+        return Declared::from_icc(icc.to_vec());
+    }
     if info.srgb.is_some() {
         return Declared::default();
-    }
-    if let Some(cicp) = info.coding_independent_code_points {
-        return crate::color::from_cicp(cicp.color_primaries, cicp.transfer_function)
-            .map_or_else(Declared::default, Declared::from_profile);
     }
     match (info.gama_chunk, info.chrm_chunk) {
         (Some(gamma), Some(c)) => {
@@ -554,8 +563,9 @@ fn decode_jpeg(
                 [l, l, l]
             })
             .collect(),
-        // Without a CMYK profile, a plain conversion. The decoder has already undone Adobe's
-        // inversion: these are ink amounts, 255 = full.
+        // Only when the CMYK profile gave no transform (every CMYK input has one, the
+        // standard profile when it carries none): a plain conversion. The decoder has already
+        // undone Adobe's inversion: these are ink amounts, 255 = full.
         jpeg_decoder::PixelFormat::CMYK32 => pixels
             .chunks_exact(4)
             .flat_map(|p| match *p {

@@ -105,19 +105,20 @@ impl<'a> Heif<'a> {
                     u8::try_from(n.transfer).ok()?,
                 )
             })
-            .map_or_else(Declared::default, Declared::from_profile)
+            .unwrap_or_default()
     }
 
     /// EXIF and XMP items attached to the primary image.
     pub fn metadata(&self) -> Metadata {
         let primary = self.context.meta.primary;
         // Unreadable metadata is no metadata, as for the other formats.
+        // Read whole, not borrowed: a writer may store the item in two extents (its offset
+        // field, then the TIFF block), as avif-serialize does.
         let exif = self
             .context
-            .exif(primary)
-            .ok()
-            .flatten()
-            .map(<[u8]>::to_vec);
+            .exif_item(primary)
+            .and_then(|id| self.context.item_data(id).ok())
+            .and_then(|item| heic_rs::metadata::exif_tiff(&item).ok().map(<[u8]>::to_vec));
         let xmp = self
             .context
             .xmp_item(primary)

@@ -7,12 +7,9 @@ use imgpipe_names::OutputFormat;
 /// Picks AVIF, WebP or JPEG from an `Accept` header value. A type counts only when named
 /// exactly with a q-value above zero: wildcards (`image/*`, `*/*`) do not, because clients send
 /// them whatever they can decode.
-///
-/// `avif` false leaves AVIF out: a request for a colour profile AVIF output cannot carry.
-pub fn negotiate(accept: Option<&str>, avif: bool) -> OutputFormat {
+pub fn negotiate(accept: Option<&str>) -> OutputFormat {
     [OutputFormat::Avif, OutputFormat::Webp]
         .into_iter()
-        .filter(|&f| avif || f != OutputFormat::Avif)
         .find(|f| accepts(accept, f.mime_type()))
         .unwrap_or(OutputFormat::Jpeg)
 }
@@ -53,15 +50,12 @@ mod tests {
     #[test]
     fn prefers_avif_then_webp_then_jpeg() {
         let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
-        assert_eq!(negotiate(Some(chrome), true), OutputFormat::Avif);
-        assert_eq!(negotiate(Some("image/webp,*/*"), true), OutputFormat::Webp);
-        assert_eq!(negotiate(Some("IMAGE/WEBP"), true), OutputFormat::Webp);
-        assert_eq!(
-            negotiate(Some("image/png, image/jpeg"), true),
-            OutputFormat::Jpeg
-        );
-        assert_eq!(negotiate(Some("image/*"), true), OutputFormat::Jpeg);
-        assert_eq!(negotiate(None, true), OutputFormat::Jpeg);
+        assert_eq!(negotiate(Some(chrome)), OutputFormat::Avif);
+        assert_eq!(negotiate(Some("image/webp,*/*")), OutputFormat::Webp);
+        assert_eq!(negotiate(Some("IMAGE/WEBP")), OutputFormat::Webp);
+        assert_eq!(negotiate(Some("image/png, image/jpeg")), OutputFormat::Jpeg);
+        assert_eq!(negotiate(Some("image/*")), OutputFormat::Jpeg);
+        assert_eq!(negotiate(None), OutputFormat::Jpeg);
     }
 
     #[test]
@@ -76,24 +70,14 @@ mod tests {
     }
 
     #[test]
-    fn avif_can_be_left_out() {
-        let chrome = "image/avif,image/webp,image/apng,*/*;q=0.8";
-        assert_eq!(negotiate(Some(chrome), false), OutputFormat::Webp);
-        assert_eq!(negotiate(Some("image/avif"), false), OutputFormat::Jpeg);
-    }
-
-    #[test]
     fn q_zero_refuses() {
         assert_eq!(
-            negotiate(Some("image/avif;q=0, image/webp;q=0.5"), true),
+            negotiate(Some("image/avif;q=0, image/webp;q=0.5")),
             OutputFormat::Webp
         );
+        assert_eq!(negotiate(Some("image/avif; q=0.0")), OutputFormat::Jpeg);
         assert_eq!(
-            negotiate(Some("image/avif; q=0.0"), true),
-            OutputFormat::Jpeg
-        );
-        assert_eq!(
-            negotiate(Some("image/avif;Q = 0,image/webp;q=NaN"), true),
+            negotiate(Some("image/avif;Q = 0,image/webp;q=NaN")),
             OutputFormat::Jpeg
         );
     }

@@ -128,14 +128,7 @@ async fn process(request: Request<Body>) -> Result<Response<Body>, Failure> {
         {
             negotiate_animated(accept.as_deref())
         }
-        // AVIF carries no colour profile: left out when the request asks for one.
-        Format::Auto => negotiate(
-            accept.as_deref(),
-            params
-                .options
-                .color_profile
-                .is_none_or(|mode| mode == ColorProfile::Srgb),
-        ),
+        Format::Auto => negotiate(accept.as_deref()),
         Format::Fixed(chosen) => chosen,
     };
     let etag = cache::etag(&image, &params, format, is_json);

@@ -90,12 +90,88 @@ fn cmyk_comes_out_as_libvips_converts_it() {
     let converted = mean_delta_e(&through("colour/cmyk.jpg", &small(None)), &reference);
     eprintln!("cmyk.jpg: mean delta-E {converted:.3} from libvips");
     assert!(converted <= MEAN_DELTA_E, "{converted:.3}");
-    // The same ink without its profile gets the plain formula: visibly different.
-    let plain = mean_delta_e(
+    // The same ink read through another profile (the standard one) lands elsewhere.
+    let other = mean_delta_e(
         &through("colour/cmyk-no-profile.jpg", &small(None)),
         &reference,
     );
-    assert!(plain > 3.0, "without the profile: {plain:.3}");
+    assert!(other > 3.0, "through the standard profile: {other:.3}");
+}
+
+#[test]
+fn cmyk_without_a_profile_comes_out_as_libvips_converts_it() {
+    // libvips reads ink without a profile through its default CMYK profile, as the component
+    // does (component/icc/cmyk.icc).
+    let name = "colour/cmyk-no-profile.jpg";
+    let reference_name = "colour/cmyk-no-profile-to-srgb-by-libvips.png";
+    let standard = mean_delta_e(
+        &through(name, &small(None)),
+        &through(reference_name, &small(None)),
+    );
+    eprintln!("{name}: mean delta-E {standard:.3} from libvips");
+    assert!(standard <= MEAN_DELTA_E, "{standard:.3}");
+    // The plain formula (the `image` crate's reading of the same ink) is visibly off.
+    let plain = image::load_from_memory(&fixture(name)).unwrap().to_rgb8();
+    let plain = mean_delta_e(&plain, &decode(&fixture(reference_name)));
+    assert!(plain > 3.0, "the plain formula: {plain:.3}");
+}
+
+#[test]
+fn a_grey_profile_is_applied() {
+    let name = "colour/grey-linear.jpg";
+    let reference = through("colour/grey-to-srgb-by-libvips.png", &small(None));
+    let converted = mean_delta_e(&through(name, &small(None)), &reference);
+    eprintln!("{name}: mean delta-E {converted:.3} from libvips");
+    assert!(converted <= MEAN_DELTA_E, "{converted:.3}");
+    // `keep` converts too: no RGB output can carry a grey profile.
+    let kept = mean_delta_e(&through(name, &small(Some(ColorProfile::Keep))), &reference);
+    assert!(kept <= MEAN_DELTA_E, "keep: {kept:.3}");
+    // The grey levels as stored, unconverted (the `image` crate's reading).
+    let stored = image::load_from_memory(&fixture(name)).unwrap().to_rgb8();
+    let unconverted = mean_delta_e(
+        &stored,
+        &decode(&fixture("colour/grey-to-srgb-by-libvips.png")),
+    );
+    assert!(unconverted > 5.0, "unconverted: {unconverted:.3}");
+}
+
+/// Display P3 values, labelled by a PNG cICP chunk (P3 primaries, sRGB transfer), with an
+/// Adobe RGB iCCP chunk as well; with `cicp` false, the iCCP chunk alone.
+fn p3_png(cicp: bool) -> Vec<u8> {
+    let p3 = image::load_from_memory(&fixture("colour/display-p3.jpg"))
+        .unwrap()
+        .to_rgb8();
+    let adobe = embedded_profile(&fixture("colour/adobe-rgb.jpg")).unwrap();
+    let mut info = png::Info::with_size(p3.width(), p3.height());
+    info.color_type = png::ColorType::Rgb;
+    info.bit_depth = png::BitDepth::Eight;
+    info.icc_profile = Some(adobe.into());
+    let mut out = Vec::new();
+    let mut writer = png::Encoder::with_info(&mut out, info)
+        .unwrap()
+        .write_header()
+        .unwrap();
+    if cicp {
+        // Primaries 12 (P3), transfer 13 (sRGB), identity matrix, full range.
+        writer
+            .write_chunk(png::chunk::ChunkType(*b"cICP"), &[12, 13, 0, 1])
+            .unwrap();
+    }
+    writer.write_image_data(p3.as_raw()).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+#[test]
+fn png_cicp_comes_before_its_icc_profile() {
+    // PNG's third edition: cICP, then iCCP, then sRGB, then cHRM and gAMA.
+    let reference = through("colour/srgb.png", &small(None));
+    let read = |bytes: &[u8]| decode(&process_ok(bytes, &small(None), OutputFormat::Png).image);
+    let by_cicp = mean_delta_e(&read(&p3_png(true)), &reference);
+    eprintln!("P3 PNG with cICP: mean delta-E {by_cicp:.3}");
+    assert!(by_cicp <= MEAN_DELTA_E, "{by_cicp:.3}");
+    let by_icc = mean_delta_e(&read(&p3_png(false)), &reference);
+    assert!(by_icc > 3.0, "read by the iCCP chunk: {by_icc:.3}");
 }
 
 /// The ICC profile of an encoded image, as the `image` crate's decoders read it.
@@ -137,6 +213,53 @@ fn keep_and_p3_carry_their_profile() {
         );
         let default = process_ok(&srgb_input, &small(None), format);
         assert_eq!(embedded_profile(&default.image), None, "{format:?} srgb");
+    }
+}
+
+/// The ICC profile of an AVIF's primary item, as heic-rs's container parser reads it.
+fn avif_profile(bytes: &[u8]) -> Option<Vec<u8>> {
+    let meta = heic_rs::meta::parse(bytes).unwrap();
+    let props = heic_rs::props::gather(&meta.props, meta.primary).unwrap();
+    props.icc.map(<[u8]>::to_vec)
+}
+
+#[test]
+fn avif_carries_the_profile_too() {
+    let p3_input = fixture("colour/display-p3.jpg");
+    let input_profile = embedded_profile(&p3_input).unwrap();
+    let srgb_input = fixture("colour/srgb.png");
+    let reference = through("colour/srgb.png", &small(None));
+    for chroma in [None, Some(imgpipe::wit::ChromaSubsampling::Yuv420)] {
+        let options = |color_profile| Options {
+            chroma_subsampling: chroma,
+            ..small(color_profile)
+        };
+        let kept = process_ok(
+            &p3_input,
+            &options(Some(ColorProfile::Keep)),
+            OutputFormat::Avif,
+        );
+        assert_eq!(
+            avif_profile(&kept.image).as_deref(),
+            Some(input_profile.as_slice()),
+            "{chroma:?} keep"
+        );
+        let wide = process_ok(
+            &srgb_input,
+            &options(Some(ColorProfile::P3)),
+            OutputFormat::Avif,
+        );
+        assert_eq!(
+            avif_profile(&wide.image).as_deref(),
+            Some(DISPLAY_P3),
+            "{chroma:?} p3"
+        );
+        // Read back (by the component, through the profile it wrote): the original colours.
+        let back = decode(&process_ok(&wide.image, &small(None), OutputFormat::Png).image);
+        let delta = mean_delta_e(&back, &reference);
+        assert!(delta <= 2.5, "{chroma:?} p3 read back: {delta:.3}");
+        let default = process_ok(&srgb_input, &options(None), OutputFormat::Avif);
+        assert_eq!(avif_profile(&default.image), None, "{chroma:?} srgb");
     }
 }
 
@@ -209,24 +332,24 @@ fn p3_output_holds_the_same_colours_in_p3_values() {
 }
 
 #[test]
-fn avif_refuses_a_profile_it_cannot_carry() {
+fn gif_refuses_a_profile_it_cannot_carry() {
     for (name, mode) in [
         ("colour/display-p3.jpg", ColorProfile::Keep),
         ("colour/srgb.png", ColorProfile::P3),
     ] {
         match processor()
-            .process(&fixture(name), &small(Some(mode)), Some(OutputFormat::Avif))
+            .process(&fixture(name), &small(Some(mode)), Some(OutputFormat::Gif))
             .unwrap()
         {
             Err(Error::InvalidOption(o)) => assert_eq!(o.name, "color-profile"),
             other => panic!("{name} {mode:?}: {other:?}"),
         }
     }
-    // Converted to sRGB, the wide-gamut input makes an AVIF like any other.
+    // Converted to sRGB, the wide-gamut input makes a GIF like any other.
     let out = process_ok(
         &fixture("colour/display-p3.jpg"),
         &small(None),
-        OutputFormat::Avif,
+        OutputFormat::Gif,
     );
     assert_eq!(out.width, 128);
 }

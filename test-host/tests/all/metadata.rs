@@ -1,6 +1,6 @@
 //! Metadata: stripped by default; with `keep-metadata`, the input's EXIF (orientation reset
 //! to 1 once the pixels are upright) and XMP come out in JPEG, PNG and WebP, as the `image`
-//! crate's decoders read them back.
+//! crate's decoders read them back, and in AVIF, as heic-rs's container parser reads them.
 
 use image::{ImageDecoder, ImageReader};
 use imgpipe::wit::{Options, OutputFormat};
@@ -67,6 +67,30 @@ fn read_back(bytes: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     )
 }
 
+/// EXIF and XMP as heic-rs reads them from an AVIF's primary item.
+fn read_back_avif(bytes: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    let context = heic_rs::context::Context {
+        file: bytes,
+        ftyp: heic_rs::ftyp::FileType {
+            major: heic_rs::Brand::Avif,
+            effective: heic_rs::Brand::Avif,
+            minor_version: 0,
+            compatible_count: 0,
+        },
+        meta: heic_rs::meta::parse(bytes).unwrap(),
+    };
+    let primary = context.meta.primary;
+    // avif-serialize stores the EXIF item in two extents: read whole, then past its offset.
+    let exif = context.exif_item(primary).map(|id| {
+        let item = context.item_data(id).unwrap();
+        heic_rs::metadata::exif_tiff(&item).unwrap().to_vec()
+    });
+    let xmp = context
+        .xmp_item(primary)
+        .map(|id| context.item_data(id).unwrap().into_owned());
+    (exif, xmp)
+}
+
 fn keep() -> Options {
     Options {
         keep_metadata: Some(true),
@@ -97,6 +121,18 @@ fn kept_metadata_comes_out_with_the_orientation_applied() {
         let decoded = image::load_from_memory(&out.image).unwrap();
         assert_eq!(decoded.width(), 32, "{format:?}");
     }
+}
+
+#[test]
+fn avif_keeps_metadata_too() {
+    let input = tagged_jpeg(&exif(6));
+    let out = process_ok(&input, &keep(), OutputFormat::Avif);
+    assert_eq!((out.width, out.height), (32, 64));
+    let (exif_out, xmp_out) = read_back_avif(&out.image);
+    assert_eq!(exif_out.as_deref(), Some(exif(1).as_slice()));
+    assert_eq!(xmp_out.as_deref(), Some(XMP));
+    let stripped = process_ok(&input, &Options::default(), OutputFormat::Avif);
+    assert_eq!(read_back_avif(&stripped.image), (None, None));
 }
 
 #[test]
