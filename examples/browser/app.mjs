@@ -1,5 +1,6 @@
-// The browser example: the same ES module as the Node example, run client-side.
-import { ImgpipeError, names, process } from '../node/imgpipe.mjs';
+// The browser example: the npm package's ES module (the Node example's), run client-side. The
+// page's import map says where `imgpipe` is: the source tree's example, or an installed package.
+import { ImgpipeError, names, process } from 'imgpipe';
 
 const $ = (id) => document.getElementById(id);
 // The formats the component writes, from its own WIT.

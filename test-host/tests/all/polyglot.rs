@@ -1,7 +1,8 @@
 //! The same component from Python (wasmtime-py), Node.js and the browser (jco), byte for byte:
 //! each host processes the same fixtures with the same options, and every output must equal the
 //! Rust host's, every error be the same WIT case. Python's virtual environment and the Node
-//! packages are installed by scripts/setup.
+//! packages are installed by scripts/setup; the hosts run the installed wheel and the packed npm
+//! package (in Node and in the page), not the source tree.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -499,10 +500,38 @@ fn serve_file(root: &Path, mut stream: TcpStream) {
     let _ = stream.write_all(&body);
 }
 
+/// The browser example in the fresh project that installed the packed package, its import map
+/// pointed at what `npm install` put in `node_modules` instead of the source tree.
+fn browser_page_of_the_package() -> PathBuf {
+    let project = node_package();
+    let page = project.join("browser");
+    std::fs::create_dir_all(&page).unwrap();
+    let source = examples().join("browser");
+    let html = std::fs::read_to_string(source.join("index.html")).unwrap();
+    for from in [
+        "\"../node/imgpipe.mjs\"",
+        "\"../node/node_modules/@bytecodealliance/",
+    ] {
+        assert!(html.contains(from), "index.html's import map lacks {from}");
+    }
+    let html = html
+        .replace(
+            "\"../node/imgpipe.mjs\"",
+            "\"../node_modules/imgpipe/imgpipe.mjs\"",
+        )
+        .replace(
+            "\"../node/node_modules/@bytecodealliance/",
+            "\"../node_modules/@bytecodealliance/",
+        );
+    std::fs::write(page.join("index.html"), html).unwrap();
+    std::fs::copy(source.join("app.mjs"), page.join("app.mjs")).unwrap();
+    project.to_path_buf()
+}
+
 #[test]
 fn browser_gives_the_rust_hosts_bytes() {
-    node_example();
-    let base = static_server(examples());
+    // The packed package, as a web application bundles it.
+    let base = static_server(browser_page_of_the_package());
     let mut browser = Browser::start();
     browser.open(&format!("{base}/browser/"));
     browser.wait_for("['ready', 'done'].includes(document.getElementById('status').textContent) || document.getElementById('status').className === 'error'");
