@@ -1,4 +1,4 @@
-"""imgpipe from Python: the image-processor component through wasmtime-py's component API.
+"""imgpipe from Python: the image-processor component, run by wasmtime-py.
 
     import imgpipe
     out = imgpipe.process(open("photo.jpg", "rb").read(), format="webp", max_width=800)
@@ -6,15 +6,17 @@
 
 Every failure the component reports is raised as a subclass of ``ImgpipeError`` named for
 its WIT case (``DecodeFailed``, ``TooLarge``, ...), with ``.case`` (the WIT name) and the
-component's message. The compiled component is cached by wasmtime, so only the first start
+component's message. The compiled code is cached by wasmtime, so only the first start
 compiles it.
+
+The component's types (its WIT) come from wasmtime-py's component API; calls go to its core
+module through ``_canon``, which moves an image in and out as one memory copy each way.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import ctypes
 import os
 import re
 import sys
@@ -28,7 +30,6 @@ from wasmtime.component import (
     Bool,
     Component,
     EnumType,
-    Linker,
     ListType,
     OptionType,
     Record,
@@ -36,60 +37,11 @@ from wasmtime.component import (
     Variant,
 )
 
+from . import _canon
+
 INTERFACE = "imgpipe:image/processor@0.1.0"
 # The component's file inside the package, put there before the wheel is built.
 PACKAGED_COMPONENT = "imgpipe_component.wasm"
-
-
-def _fast_byte_lists() -> None:
-    """Moves ``list<u8>`` values (the images) in and out of the component with bulk copies.
-
-    wasmtime-py passes a component value through wasmtime's C API as an array of tagged
-    32-byte ``wasmtime_component_val_t``, one per element, and fills or reads it one element
-    at a time in Python: about 0.6 s for an 830 KB photo, 25 times the processing. Here the
-    array is laid out with two strided slice copies (done in C by CPython) and one memmove.
-    Other list types, and wasmtime-py versions whose layout differs, keep the library's code.
-    """
-    from wasmtime import _ffi as ffi
-    from wasmtime.component import _types
-
-    val = ffi.wasmtime_component_val_t
-    size, kind_at, value_at = ctypes.sizeof(val), val.kind.offset, val.of.offset
-    u8 = ffi.WASMTIME_COMPONENT_U8.value
-    if (size, kind_at, value_at) != (32, 0, 8) or getattr(_types.ListType, "_imgpipe_fast", False):
-        return
-    to_c, from_c = _types.ListType.convert_to_c, _types.ListType.convert_from_c
-
-    def convert_to_c(self, store, value, ptr):
-        if not (isinstance(value, (bytes, bytearray)) and self._is_bytes()):
-            return to_c(self, store, value, ptr)
-        n = len(value)
-        layout = bytearray(n * size)
-        layout[kind_at::size] = bytes([u8]) * n
-        layout[value_at::size] = value
-        raw = ffi.wasmtime_component_vallist_t()
-        ffi.wasmtime_component_vallist_new_uninit(raw, n)
-        if n:
-            ctypes.memmove(raw.data, (ctypes.c_char * len(layout)).from_buffer(layout), len(layout))
-        ptr.contents.kind = ffi.WASMTIME_COMPONENT_LIST
-        ptr.contents.of.list = raw
-
-    def convert_from_c(self, c):
-        if not self._is_bytes():
-            return from_c(self, c)
-        n = c.of.list.size
-        try:
-            return ctypes.string_at(c.of.list.data, n * size)[value_at::size] if n else b""
-        finally:
-            # Bytes own nothing: the array is freed whole.
-            ffi.wasmtime_component_vallist_delete(ctypes.byref(c.of.list))
-
-    _types.ListType.convert_to_c = convert_to_c
-    _types.ListType.convert_from_c = convert_from_c
-    _types.ListType._imgpipe_fast = True
-
-
-_fast_byte_lists()
 
 
 @dataclass(frozen=True)
@@ -205,37 +157,32 @@ class Processor:
         config = wasmtime.Config()
         config.cache = True  # compiled code cached on disk: later starts take milliseconds
         self._engine = wasmtime.Engine(config)
-        self._component = Component.from_file(self._engine, str(component or default_component()))
+        binary = Path(component or default_component()).read_bytes()
+        # The component gives the types; its core module runs.
+        self._component = Component(self._engine, binary)
+        self._module = wasmtime.Module(self._engine, _canon.core_module_of(binary))
         self.names = _names(self._engine, self._component)
+        interface = self._component.type.exports(self._engine)[INTERFACE].ty
+        functions = interface.exports(self._engine)
+        self._process_with_format, self._inspect, self._stats = (
+            _canon.Function.of(name, functions[name].ty) for name in ("process-with-format", "inspect", "stats")
+        )
         # One class per error case: a case the component has and this module lacks is a bug
         # here, found on the first start rather than on the first such error.
         missing = set(self.names.errors) - set(ERRORS)
         if missing:
             raise RuntimeError(f"the imgpipe package has no exception class for {', '.join(sorted(missing))}")
-        self._linker = Linker(self._engine)
-        self._linker.add_wasip2()
         self._instantiate()
 
     def _instantiate(self) -> None:
-        self._store = wasmtime.Store(self._engine)
-        wasi = wasmtime.WasiConfig()
-        wasi.inherit_stderr()
-        self._store.set_wasi(wasi)
-        instance = self._linker.instantiate(self._store, self._component)
-        interface = instance.get_export_index(self._store, INTERFACE)
+        self._core = _canon.Core(self._engine, self._module, INTERFACE)
 
-        def func(name: str):
-            return instance.get_func(self._store, instance.get_export_index(self._store, name, interface))
-
-        self._process_with_format = func("process-with-format")
-        self._inspect = func("inspect")
-        self._stats = func("stats")
-
-    def _call(self, func, *args):
+    def _call(self, function: _canon.Function, *args: Any) -> Any:
         try:
-            return func(self._store, *args)
-        except wasmtime.WasmtimeError:
-            # A trap leaves the instance unusable: the next call gets a fresh one.
+            return self._core.call(function, *args)
+        except Exception:
+            # A trap (or any failure inside a call) leaves the instance unusable: the next
+            # call gets a fresh one.
             self._instantiate()
             raise
 
@@ -252,8 +199,8 @@ class Processor:
         formats = self.names.formats
         if format not in formats:
             raise InvalidOption(f"invalid option format: must be one of {', '.join(formats)}, got {format!r}", "format")
-        result = self._call(self._process_with_format, bytes(data), self._options(options), format)
-        if isinstance(result, Variant):
+        ok, result = self._call(self._process_with_format, bytes(data), self._options(options), format)
+        if not ok:
             raise _error(result)
         return Processed(
             image=result.image,
@@ -286,8 +233,8 @@ class Processor:
 
     def inspect(self, data: bytes) -> dict:
         """Format, stored size, EXIF orientation, alpha and bit depth, from the header."""
-        result = self._call(self._inspect, bytes(data))
-        if isinstance(result, Variant):
+        ok, result = self._call(self._inspect, bytes(data))
+        if not ok:
             raise _error(result)
         return _plain(result)
 

@@ -377,8 +377,12 @@ fn python_package() -> &'static Path {
         for file in ["pyproject.toml", "README.md"] {
             std::fs::copy(source.join(file), dir.join("src").join(file)).unwrap();
         }
-        for file in ["__init__.py", "__main__.py"] {
-            std::fs::copy(source.join("imgpipe").join(file), package.join(file)).unwrap();
+        // Every module of the package, as its wheel would carry them.
+        for entry in std::fs::read_dir(source.join("imgpipe")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "py") {
+                std::fs::copy(&path, package.join(path.file_name().unwrap())).unwrap();
+            }
         }
         std::fs::copy(
             imgpipe::component_path(),
