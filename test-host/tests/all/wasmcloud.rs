@@ -1,7 +1,9 @@
-//! The wasmCloud manifests in examples/wasmcloud parse, name the artefact the build produces,
-//! and serve the interface that artefact exports.
+//! wasmCloud: the manifest in examples/wasmcloud names the artefact the build produces and the
+//! interface it exports, and a two-host lattice on this machine runs it, as `imgpipe serve` does.
 
 use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -97,37 +99,51 @@ fn workload_deployment_names_the_artefact_and_its_export() {
         && d["metadata"]["name"].as_str() == Some(service)));
 }
 
+/// `examples/wasmcloud/run --check`: two `wash host`s on one lattice (NATS and an OCI registry on
+/// loopback), the workload of `workloaddeployment.yaml` on both, every output format and the
+/// hostile inputs answered byte for byte as `imgpipe serve` answers them, a short load run, one
+/// host killed while the other keeps answering, and everything stopped. Bounded: the script's
+/// load runs are cut to 3 s each, and it is stopped (it then tears down) if it outlives 5
+/// minutes or this test.
 #[test]
-fn wadm_application_names_the_artefact_and_its_export() {
-    let docs = manifest("wadm.yaml");
-    assert_eq!(docs.len(), 1);
-    let app = &docs[0];
-    assert_eq!(app["apiVersion"].as_str(), Some("core.oam.dev/v1beta1"));
-    assert_eq!(app["kind"].as_str(), Some("Application"));
-    let components = app["spec"]["components"].as_vec().unwrap();
-    let component = components
+fn a_two_host_lattice_answers_as_imgpipe_serve() {
+    let formats: Vec<&str> = imgpipe_names::OutputFormat::ALL
         .iter()
-        .find(|c| c["type"].as_str() == Some("component"))
-        .expect("a component");
-    let image = component["properties"]["image"].as_str().unwrap();
-    assert_eq!(image, format!("file://./{}", served_file_name()));
-    let provider = components
-        .iter()
-        .find(|c| c["type"].as_str() == Some("capability"))
-        .expect("the HTTP server provider");
-    assert!(
-        provider["properties"]["image"]
-            .as_str()
-            .unwrap()
-            .starts_with("ghcr.io/wasmcloud/http-server:")
+        .map(|f| f.as_str())
+        .collect();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/wasmcloud/run");
+    let started = Instant::now();
+    // SIGTERM if this test dies first: the script stops what it started, then exits.
+    let mut child = Command::new("setpriv")
+        .args(["--pdeathsig", "TERM", "--"])
+        .arg(&script)
+        .arg("--check")
+        .arg("--imgpipe")
+        .arg(env!("CARGO_BIN_EXE_imgpipe"))
+        .arg("--component")
+        .arg(imgpipe::server::served_component_path())
+        .args(["--formats", &formats.join(",")])
+        .args(["--seconds", "3", "--concurrency", "8"])
+        .spawn()
+        .expect("run examples/wasmcloud/run (scripts/setup installs what it needs)");
+    let deadline = started + Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            // SIGTERM lets it tear the lattice down; SIGKILL if that does not end it.
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            std::thread::sleep(Duration::from_secs(30));
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("examples/wasmcloud/run --check took over 5 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    eprintln!(
+        "examples/wasmcloud/run --check: {status} in {:.0?}",
+        started.elapsed()
     );
-    let link = provider["traits"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .find(|t| t["type"].as_str() == Some("link"))
-        .expect("a link");
-    let link = &link["properties"];
-    assert_eq!(link["target"]["name"].as_str(), component["name"].as_str());
-    serves_an_export(link);
+    assert!(status.success(), "examples/wasmcloud/run --check: {status}");
 }
