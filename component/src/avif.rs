@@ -61,10 +61,23 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8, extra: Embedded<'_>) 
         }
     }
     let quantizer = quantizer(quality);
+    // With a profile, primaries and transfer are the profile's: unspecified here, as in `nclx`.
+    let (color_primaries, transfer_characteristics) = match extra.icc {
+        Some(_) => (
+            ColorPrimaries::Unspecified,
+            TransferCharacteristics::Unspecified,
+        ),
+        None => (ColorPrimaries::BT709, TransferCharacteristics::SRGB),
+    };
+    let description = ColorDescription {
+        color_primaries,
+        transfer_characteristics,
+        matrix_coefficients: MatrixCoefficients::BT601,
+    };
     let colour = av1(
         w,
         h,
-        ChromaSampling::Cs420,
+        (ChromaSampling::Cs420, Some(description)),
         quantizer,
         speed,
         &[(&luma, w), (&cb, cw), (&cr, cw)],
@@ -78,7 +91,7 @@ pub fn encode_420(raster: &Raster, quality: u8, speed: u8, extra: Embedded<'_>) 
         Some(av1(
             w,
             h,
-            ChromaSampling::Cs400,
+            (ChromaSampling::Cs400, None),
             quantizer,
             speed,
             &[(&plane, w)],
@@ -124,11 +137,12 @@ fn quantizer(quality: u8) -> usize {
     (x * 255.0).round().clamp(0.0, 255.0) as usize
 }
 
-/// One still AV1 image of `planes` (each with its row length), as rav1e codes it.
+/// One still AV1 image of `planes` (each with its row length), as rav1e codes it, with the
+/// colour description its sequence header carries (none for alpha).
 fn av1(
     width: usize,
     height: usize,
-    sampling: ChromaSampling,
+    (sampling, color_description): (ChromaSampling, Option<ColorDescription>),
     quantizer: usize,
     speed: u8,
     planes: &[(&[u16], usize)],
@@ -141,11 +155,7 @@ fn av1(
         chroma_sampling: sampling,
         chroma_sample_position: ChromaSamplePosition::Unknown,
         pixel_range: PixelRange::Full,
-        color_description: (sampling != ChromaSampling::Cs400).then_some(ColorDescription {
-            color_primaries: ColorPrimaries::BT709,
-            transfer_characteristics: TransferCharacteristics::SRGB,
-            matrix_coefficients: MatrixCoefficients::BT601,
-        }),
+        color_description,
         still_picture: true,
         quantizer,
         min_quantizer: u8::try_from(quantizer).unwrap_or(u8::MAX),

@@ -265,10 +265,7 @@ impl Plan {
             ColorProfile::Keep => {
                 // CMYK and grey pixels become sRGB (an RGB output cannot keep a CMYK or grey
                 // profile); an RGB profile is kept only with its bytes.
-                let kept = declared
-                    .rgb()
-                    .filter(|_| !declared.is_cmyk())
-                    .zip(declared.icc.clone());
+                let kept = declared.rgb().zip(declared.icc.clone());
                 match kept {
                     Some((profile, icc)) => (None, Some(profile.clone()), Some(icc)),
                     None => (None, None, None),
@@ -340,7 +337,8 @@ impl Plan {
     /// input keeps its precision through the conversion. `None` when there is nothing to do.
     /// A few thousand pixels at a time, so the only full-size buffer is the 8-bit result.
     pub fn convert_rgb16(&self, data: &[u16], alpha: bool) -> Result<Option<Vec<u8>>> {
-        let Some(c) = &self.rgb else {
+        // Grey levels are converted after the reduction, by their 8-bit table.
+        let Some(c) = self.rgb.as_ref().filter(|_| self.grey.is_none()) else {
             return Ok(None);
         };
         let layout = if alpha { Layout::Rgba } else { Layout::Rgb };

@@ -416,10 +416,14 @@ fn open_other(bytes: &[u8], format: InputFormat) -> Result<Source<'_>> {
     // A missing or unreadable orientation is not an error: the image is shown as stored.
     let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
     let color = decoder.color_type();
-    let declared = match decoder.icc_profile() {
-        _ if format == InputFormat::Png => png_declared(bytes),
-        Ok(Some(icc)) => Declared::from_icc(icc),
-        _ => Declared::default(),
+    // PNG's chunks are read by their own precedence, iCCP among them.
+    let declared = if format == InputFormat::Png {
+        png_declared(bytes)
+    } else {
+        match decoder.icc_profile() {
+            Ok(Some(icc)) => Declared::from_icc(icc),
+            _ => Declared::default(),
+        }
     };
     Ok(Source {
         info: Info {

@@ -158,11 +158,12 @@ class Processor:
         config.cache = True  # compiled code cached on disk: later starts take milliseconds
         self._engine = wasmtime.Engine(config)
         binary = Path(component or default_component()).read_bytes()
-        # The component gives the types; its core module runs.
-        self._component = Component(self._engine, binary)
+        # The component gives the types (and is dropped once they are read); its core module
+        # runs.
+        component = Component(self._engine, binary)
         self._module = wasmtime.Module(self._engine, _canon.core_module_of(binary))
-        self.names = _names(self._engine, self._component)
-        interface = self._component.type.exports(self._engine)[INTERFACE].ty
+        self.names = _names(self._engine, component)
+        interface = component.type.exports(self._engine)[INTERFACE].ty
         functions = interface.exports(self._engine)
         self._process_with_format, self._inspect, self._stats = (
             _canon.Function.of(name, functions[name].ty) for name in ("process-with-format", "inspect", "stats")
@@ -180,6 +181,13 @@ class Processor:
     def _call(self, function: _canon.Function, *args: Any) -> Any:
         try:
             return self._core.call(function, *args)
+        except _canon.InvalidValue as e:
+            # Found before the call: the instance is untouched. `options.quality` names the
+            # option `quality`.
+            parts = e.path.split(".")
+            option = parts[1] if parts[0] == "options" and len(parts) > 1 else parts[0]
+            option = option.split("[")[0].replace("-", "_")
+            raise InvalidOption(f"invalid option {option}: {e.problem}", option) from None
         except Exception:
             # A trap (or any failure inside a call) leaves the instance unusable: the next
             # call gets a fresh one.
@@ -217,8 +225,8 @@ class Processor:
         if unknown:
             first = sorted(unknown)[0]
             raise InvalidOption(f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(names.options)}", first)
-        # Enum values are checked here: wasmtime-py refuses a bad one only after entering the
-        # instance, which it then leaves unusable.
+        # Enum values are checked here, so that the message lists the values as Python takes
+        # them.
         for name, allowed in names.enums.items():
             value = options.get(name)
             if value is not None and value not in allowed:

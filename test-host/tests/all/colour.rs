@@ -1,7 +1,9 @@
 //! Colour management against references made another way (libvips, `images/colour/make`): a
-//! picture stored in Adobe RGB, Display P3 (8 and 16 bits) and CMYK comes out as the sRGB
-//! original does, within a mean CIE76 delta-E of 1.5; the same picture without the conversion
-//! would be far off, so the check can fail; `keep` and `p3` carry the profile they promise.
+//! picture stored in Adobe RGB, Display P3 (8 and 16 bits), CMYK with and without its profile,
+//! linear grey, and a PNG whose cICP and iCCP chunks disagree, comes out as the sRGB original
+//! (or libvips's conversion) does, within a mean CIE76 delta-E of 1.5; the same picture without
+//! the conversion would be far off, so the check can fail; `keep` and `p3` carry the profile
+//! they promise in JPEG, PNG, WebP and AVIF, read back by other decoders.
 
 use image::{ImageDecoder, ImageReader, RgbImage};
 use imgpipe::wit::{ColorProfile, Error, Options, OutputFormat};
@@ -254,12 +256,31 @@ fn avif_carries_the_profile_too() {
             Some(DISPLAY_P3),
             "{chroma:?} p3"
         );
+        // libavif reads the profile too, and `nclx` leaves primaries and transfer to it.
+        let info = avif_info(&wide.image);
+        let present = format!("Present ({} bytes)", DISPLAY_P3.len());
+        assert_eq!(
+            info.get("ICC Profile"),
+            Some(&present),
+            "{chroma:?} {info:?}"
+        );
+        assert_eq!(info.get("Color Primaries").map(String::as_str), Some("2"));
+        assert_eq!(info.get("Transfer Char.").map(String::as_str), Some("2"));
+        let meta = heic_rs::meta::parse(&wide.image).unwrap();
+        let nclx = heic_rs::props::gather(&meta.props, meta.primary)
+            .unwrap()
+            .nclx
+            .unwrap();
+        assert_eq!((nclx.primaries, nclx.transfer), (2, 2), "{chroma:?}");
         // Read back (by the component, through the profile it wrote): the original colours.
         let back = decode(&process_ok(&wide.image, &small(None), OutputFormat::Png).image);
         let delta = mean_delta_e(&back, &reference);
         assert!(delta <= 2.5, "{chroma:?} p3 read back: {delta:.3}");
         let default = process_ok(&srgb_input, &options(None), OutputFormat::Avif);
         assert_eq!(avif_profile(&default.image), None, "{chroma:?} srgb");
+        let info = avif_info(&default.image);
+        assert_eq!(info.get("ICC Profile").map(String::as_str), Some("Absent"));
+        assert_eq!(info.get("Color Primaries").map(String::as_str), Some("1"));
     }
 }
 

@@ -116,6 +116,26 @@ pub fn decode(bytes: &[u8]) -> RgbImage {
     flatten_white(image)
 }
 
+/// What libavif's `avifdec --info` reports of an AVIF, field by field ("ICC Profile" ->
+/// "Present (2936 bytes)", "Color Primaries" -> "2", ...): a reader of the container other than
+/// the component's own.
+pub fn avif_info(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let avif = dir.path().join("in.avif");
+    std::fs::write(&avif, bytes).unwrap();
+    let out = std::process::Command::new("avifdec")
+        .arg("--info")
+        .arg(&avif)
+        .output()
+        .expect("avifdec (libavif-bin, installed by scripts/setup)");
+    assert!(out.status.success(), "avifdec --info rejected the output");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("* ")?.split_once(':'))
+        .map(|(key, value)| (key.trim().to_string(), value.trim().to_string()))
+        .collect()
+}
+
 pub fn flatten_white(image: image::DynamicImage) -> RgbImage {
     let rgba = image.into_rgba8();
     let mut out = RgbImage::new(rgba.width(), rgba.height());

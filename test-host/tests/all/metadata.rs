@@ -133,6 +133,37 @@ fn avif_keeps_metadata_too() {
     assert_eq!(xmp_out.as_deref(), Some(XMP));
     let stripped = process_ok(&input, &Options::default(), OutputFormat::Avif);
     assert_eq!(read_back_avif(&stripped.image), (None, None));
+
+    // Everything at once, both chroma layouts: alpha (a turn onto a transparent background), a
+    // profile (`p3`), EXIF and XMP; libavif reads each of them back.
+    for chroma in [None, Some(imgpipe::wit::ChromaSubsampling::Yuv420)] {
+        let options = Options {
+            rotate: Some(30.0),
+            background: Some(imgpipe::wit::Color {
+                r: 0,
+                g: 0,
+                b: 0,
+                a: 0,
+            }),
+            color_profile: Some(imgpipe::wit::ColorProfile::P3),
+            chroma_subsampling: chroma,
+            ..keep()
+        };
+        let out = process_ok(&input, &options, OutputFormat::Avif);
+        let info = avif_info(&out.image);
+        assert_eq!(
+            info.get("Alpha").map(String::as_str),
+            Some("Not premultiplied"),
+            "{chroma:?} {info:?}"
+        );
+        for field in ["ICC Profile", "Exif Metadata", "XMP Metadata"] {
+            let value = info.get(field).map(String::as_str).unwrap_or("");
+            assert!(value.starts_with("Present"), "{chroma:?} {field}: {info:?}");
+        }
+        let (exif_out, xmp_out) = read_back_avif(&out.image);
+        assert_eq!(exif_out.as_deref(), Some(exif(1).as_slice()), "{chroma:?}");
+        assert_eq!(xmp_out.as_deref(), Some(XMP), "{chroma:?}");
+    }
 }
 
 #[test]

@@ -203,6 +203,23 @@ fn cases() -> Vec<Case> {
                 OutputFormat::Webp,
             )
         },
+        // The other encoders: AVIF (rav1e), lossless WebP, and GIF (animated).
+        Case {
+            max_width: Some(96),
+            ..case("png-to-avif", "colour/srgb.png", OutputFormat::Avif)
+        },
+        Case {
+            max_width: Some(96),
+            ..case(
+                "png-to-webp-lossless",
+                "colour/srgb.png",
+                OutputFormat::WebpLossless,
+            )
+        },
+        Case {
+            max_width: Some(64),
+            ..case("gif-to-gif", "sharp/animated-loop-3.gif", OutputFormat::Gif)
+        },
         case("corrupt", "sharp/corrupt-header.jpg", OutputFormat::Jpeg),
         Case {
             quality: Some(0),
@@ -307,13 +324,44 @@ impl Case {
         })
     }
 
-    /// The Rust host's answer: the bytes, or the error case's name.
-    fn expected(&self) -> Result<Vec<u8>, String> {
-        processor()
-            .process(&fixture(self.input), &self.options(), Some(self.format))
+    /// The Rust host's answer: the image with what the other hosts write beside it (see
+    /// `examples/python/crosshost.py`), or the error case's name and its message.
+    fn expected(&self) -> Result<(Vec<u8>, serde_json::Value), (String, String)> {
+        let input = fixture(self.input);
+        let mut processor = processor();
+        match processor
+            .process(&input, &self.options(), Some(self.format))
             .expect("no trap")
-            .map(|p| p.image)
-            .map_err(|e| imgpipe::error_kind(&e).to_string())
+        {
+            Ok(p) => {
+                let info = processor
+                    .inspect(&input)
+                    .expect("no trap")
+                    .expect("inspect");
+                let about = json!({
+                    "width": p.width,
+                    "height": p.height,
+                    "format": imgpipe::names::OutputFormat::from(p.format).as_str(),
+                    "mime_type": p.mime_type,
+                    "input": {
+                        "format": imgpipe::names::InputFormat::from(info.format).as_str(),
+                        "width": info.width,
+                        "height": info.height,
+                        "orientation": info.orientation,
+                        "has_alpha": info.has_alpha,
+                        "bits_per_channel": info.bits_per_channel,
+                        "frames": info.frames,
+                    },
+                });
+                Ok((p.image, about))
+            }
+            Err(e) => {
+                let described = imgpipe::describe(&e);
+                let kind = imgpipe::error_kind(&e).to_string();
+                let message = described[kind.len() + 2..].to_string();
+                Err((kind, message))
+            }
+        }
     }
 }
 
@@ -328,10 +376,14 @@ fn same_as_rust(host: &str, mut command: Command) {
     let status = command.arg(&cases_file).arg(&out).status().unwrap();
     assert!(status.success(), "{host} failed");
     let mut images = 0;
+    let (mut bytes_in, mut bytes_out) = (0, 0);
+    let mut errors: Vec<(String, String)> = Vec::new();
     for case in &cases {
         let name = case.name;
+        bytes_in += fixture(case.input).len();
         match case.expected() {
-            Ok(bytes) => {
+            Ok((bytes, about)) => {
+                bytes_out += bytes.len();
                 let got = std::fs::read(out.join(format!("{name}.out"))).unwrap_or_else(|_| {
                     panic!(
                         "{host} {name}: no output (error {:?})",
@@ -344,16 +396,53 @@ fn same_as_rust(host: &str, mut command: Command) {
                     got.len(),
                     bytes.len()
                 );
+                let got: serde_json::Value = serde_json::from_slice(
+                    &std::fs::read(out.join(format!("{name}.json"))).unwrap(),
+                )
+                .unwrap();
+                assert_eq!(got, about, "{host} {name}");
                 images += 1;
             }
-            Err(kind) => {
+            Err((kind, message)) => {
                 let got = std::fs::read_to_string(out.join(format!("{name}.error")))
                     .unwrap_or_else(|_| panic!("{host} {name}: expected the error {kind}"));
                 assert_eq!(got, kind, "{host} {name}");
+                let got = std::fs::read_to_string(out.join(format!("{name}.message"))).unwrap();
+                assert_eq!(got, message, "{host} {name}");
+                errors.push((kind, message));
             }
         }
     }
     assert!(images >= 6);
+    // The instance's counters, as the host lifted them (lists of records among them).
+    let stats: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("stats.json")).unwrap()).unwrap();
+    assert_eq!(stats["calls"], cases.len(), "{host} {stats}");
+    assert_eq!(stats["successes"], images, "{host} {stats}");
+    assert_eq!(stats["bytes_in"], bytes_in, "{host} {stats}");
+    assert_eq!(stats["bytes_out"], bytes_out, "{host} {stats}");
+    for (kind, _) in &errors {
+        let counted = stats["errors"][kind.replace('-', "_")].as_u64().unwrap();
+        let expected = errors.iter().filter(|(k, _)| k == kind).count() as u64;
+        assert_eq!(counted, expected, "{host} {kind} {stats}");
+    }
+    let recent: Vec<(String, String)> = stats["recent_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // The last five, as the instance keeps them.
+    assert_eq!(
+        recent,
+        errors[errors.len().saturating_sub(5)..],
+        "{host} {stats}"
+    );
 }
 
 /// The Python package as a user gets it: a wheel built from a copy of examples/python with the

@@ -134,7 +134,10 @@ fn a_two_host_lattice_answers_as_imgpipe_serve() {
         if Instant::now() > deadline {
             // SIGTERM lets it tear the lattice down; SIGKILL if that does not end it.
             let _ = Command::new("kill").arg(child.id().to_string()).status();
-            std::thread::sleep(Duration::from_secs(30));
+            let grace = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < grace && child.try_wait().unwrap().is_none() {
+                std::thread::sleep(Duration::from_millis(200));
+            }
             let _ = child.kill();
             let _ = child.wait();
             panic!("examples/wasmcloud/run --check took over 5 minutes");

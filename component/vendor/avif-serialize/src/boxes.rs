@@ -405,7 +405,7 @@ impl MpegBox for IspeBox {
 #[derive(Debug, Clone)]
 pub struct IpmaEntry {
     pub item_id: u16,
-    pub prop_ids: ArrayVec<u8, 7>,
+    pub prop_ids: ArrayVec<u8, 8>, // imgpipe patch: 8 (ICC)
 }
 
 #[derive(Debug, Clone)]

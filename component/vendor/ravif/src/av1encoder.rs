@@ -394,9 +394,16 @@ impl Encoder<'_> {
         color_pixel_range: PixelRange, matrix_coefficients: MatrixCoefficients,
         input_pixels_bit_depth: u8,
     ) -> Result<EncodedImage, Error> {
+        // imgpipe patch: with an ICC profile, the sequence header leaves primaries and transfer
+        // unspecified, as the container's `nclx` does (the profile says what they are).
+        let (transfer_characteristics, color_primaries) = if self.icc.is_some() {
+            (TransferCharacteristics::Unspecified, ColorPrimaries::Unspecified)
+        } else {
+            (TransferCharacteristics::SRGB, ColorPrimaries::BT709) // sRGB-compatible
+        };
         let color_description = Some(ColorDescription {
-            transfer_characteristics: TransferCharacteristics::SRGB,
-            color_primaries: ColorPrimaries::BT709, // sRGB-compatible
+            transfer_characteristics,
+            color_primaries,
             matrix_coefficients,
         });
 
