@@ -24,14 +24,25 @@ const quick = process.argv.includes('--quick');
 mkdirSync(work, { recursive: true });
 mkdirSync(results, { recursive: true });
 
-execFileSync('cargo', ['build', '--release', '--locked', '-p', 'imgpipe'], { cwd: root, stdio: 'inherit' });
+execFileSync('cargo', ['build', '--release', '--locked', '-p', 'imgpipe'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CARGO_TARGET_DIR: target },
+});
 
-// W2's 12-megapixel input, made reproducibly from sharp's benchmark photo by our own CLI.
+// The larger inputs, made reproducibly from sharp's benchmark photo by our own CLI: W2's 12
+// megapixels and the 2560x1600 photo of W7 and W8; and W6's progressive 5640x3172 (18 MP, the
+// size of a recent phone's photo), enlarged, given a camera's grain, and written by libvips.
 const w1 = join(fixtures, '2569067123_aca715a2ee_o.jpg');
-const w2 = join(work, 'w2-4000x3000.jpg');
-if (!existsSync(w2)) {
-  execFileSync(imgpipe, ['process', w1, '-o', w2, '-W', '4000', '-H', '3000', '--fit', 'fill', '--allow-enlarge', '-q', '92']);
+function made(name, args) {
+  const file = join(work, name);
+  if (!existsSync(file)) execFileSync(imgpipe, ['process', w1, '-o', file, '--fit', 'fill', '--allow-enlarge', ...args]);
+  return file;
 }
+const w2 = made('w2-4000x3000.jpg', ['-W', '4000', '-H', '3000', '-q', '92']);
+const w6 = join(work, 'w6-5640x3172-progressive.jpg');
+if (!existsSync(w6)) await grainy(made('w6-5640x3172.png', ['-W', '5640', '-H', '3172']), w6);
+const w7 = made('w7-2560x1600.jpg', ['-W', '2560', '-H', '1600', '-q', '92']);
 
 const n = quick ? 5 : 20;
 // Fresh instances timed for the cold figures: a p99 needs a few hundred samples, and W1 is
@@ -43,6 +54,12 @@ const workloads = [
   { id: 'W3', what: '2048x1536 RGBA PNG to 720x540 PNG', input: join(fixtures, 'alpha-premultiply-2048x1536-paper.png'), w: 720, h: 540, format: 'png', q: 80, n },
   { id: 'W4', what: 'W1 to WebP q80', input: w1, w: 720, h: 588, format: 'webp', q: 80, n },
   { id: 'W5', what: 'W1 to AVIF q50 (sharp\'s default quality)', input: w1, w: 720, h: 588, format: 'avif', q: 50, n: quick ? 2 : 5 },
+  // Real sizes, against sharp alone (the other peers take minutes here).
+  { id: 'W6', what: 'progressive 5640x3172 JPEG to fit 1920x1080, JPEG q85', input: w6, w: 1920, h: 1080, format: 'jpeg', q: 85, n: quick ? 2 : 5, only: ['sharp'] },
+  // Quality numbers mean different things to rav1e and libaom: ours is set to the highest whose
+  // file is no larger than sharp's at its default q50, so both spend the same bytes.
+  { id: 'W7', what: '2560x1600 photo to fit 1920x1080, AVIF, at sharp\'s q50 file size', input: w7, w: 1920, h: 1080, format: 'avif', q: 50, n: quick ? 1 : 3, only: ['sharp'], sameBytesAs: 'sharp' },
+  { id: 'W8', what: '2560x1600 photo to fit 1920x1080, WebP q80', input: w7, w: 1920, h: 1080, format: 'webp', q: 80, n: quick ? 2 : 5, only: ['sharp'] },
 ];
 const peers = ['sharp', 'wasm-vips', 'photon', 'jimp'];
 // The component without its per-call time limit: what the epoch checks cost.
@@ -68,6 +85,36 @@ function freshProcess(wl, out) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+/** `input` with seeded noise of +-12 levels (an enlarged photo alone is smoother than a camera's,
+ * and far cheaper to decode), as a progressive JPEG q90. */
+async function grainy(input, output) {
+  const { data, info } = await sharp(input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let seed = 7;
+  for (let i = 0; i < data.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    data[i] = Math.max(0, Math.min(255, data[i] + ((seed >>> 16) % 25) - 12));
+  }
+  await sharp(data, { raw: info }).jpeg({ quality: 90, progressive: true }).toFile(output);
+}
+
+/** The highest quality whose output of `wl` is at most `bytes` long (a binary search over
+ * 1-100 with our CLI: 7 encodes). */
+function qualityForBytes(wl, bytes) {
+  const out = join(work, `${wl.id}-search.${wl.format}`);
+  let [low, high, best] = [1, 100, 1];
+  while (low <= high) {
+    const q = Math.floor((low + high) / 2);
+    execFileSync(imgpipe, ['process', wl.input, '-o', out, '-W', wl.w, '-H', wl.h, '-q', q, '-f', wl.format].map(String));
+    if (readFileSync(out).length <= bytes) {
+      best = q;
+      low = q + 1;
+    } else {
+      high = q - 1;
+    }
+  }
+  return best;
 }
 
 function peer(name, wl, out) {
@@ -100,12 +147,21 @@ for (const wl of workloads) {
     .png().toBuffer());
   const entries = [];
   const out = (name) => join(work, `${wl.id}-${name}.${wl.format}`);
-  const component = ours(wl, [], out('imgpipe'));
-  component.fresh_process_ms = freshProcess(wl, join(work, `${wl.id}-fresh.${wl.format}`));
-  entries.push(['imgpipe (wasm)', component, out('imgpipe')]);
-  entries.push([unlimited, ours(wl, ['--no-time-limit'], out('unlimited')), out('unlimited')]);
-  entries.push(['imgpipe (native)', ours(wl, ['--native'], out('native')), out('native')]);
-  for (const name of peers) entries.push([name, peer(name, wl, out(name)), out(name)]);
+  const others = wl.only ?? peers;
+  for (const name of others) entries.push([name, peer(name, wl, out(name)), out(name)]);
+  // Ours at the same file size as a peer's, where quality scales differ.
+  const ourWl = wl.sameBytesAs
+    ? { ...wl, q: qualityForBytes(wl, entries.find(([name]) => name === wl.sameBytesAs)[1].bytes) }
+    : wl;
+  if (ourWl !== wl) console.error(`  imgpipe quality ${ourWl.q}: no more bytes than ${wl.sameBytesAs}'s q${wl.q}`);
+  const component = ours(ourWl, [], out('imgpipe'));
+  component.fresh_process_ms = freshProcess(ourWl, join(work, `${wl.id}-fresh.${wl.format}`));
+  component.quality = ourWl.q;
+  entries.unshift(['imgpipe (wasm)', component, out('imgpipe')]);
+  if (!wl.only) {
+    entries.splice(1, 0, [unlimited, ours(wl, ['--no-time-limit'], out('unlimited')), out('unlimited')]);
+    entries.splice(2, 0, ['imgpipe (native)', ours(wl, ['--native'], out('native')), out('native')]);
+  }
   const sharpMedian = entries.find(([name]) => name === 'sharp')[1].warm?.median_ms;
   for (const [name, r, file] of entries) {
     const row = { workload: wl.id, what: wl.what, contender: name, ...r };
@@ -124,7 +180,8 @@ writeFileSync(join(results, 'results.json'), JSON.stringify({ date, machine, row
 
 const mib = (b) => (b / 2 ** 20).toFixed(1);
 const lines = [
-  `Measured ${date} on ${machine}, Node ${process.version}; medians of ${n} warm calls (W2 ${Math.ceil(n / 2)}, W5 ${quick ? 2 : 5}).`,
+  `Measured ${date} on ${machine}, Node ${process.version}; medians of ${n} warm calls (W2 ${Math.ceil(n / 2)}, W5, W6 and W8 ${quick ? 2 : 5}, W7 ${quick ? 1 : 3}).`,
+  'W6-W8 are compared with sharp alone; W7\'s imgpipe quality is the highest giving no more bytes than sharp\'s q50 (shown after the contender).',
   'Peak memory: the component\'s linear memory; peak RSS of the process for the others.',
   'PSNR: against a lossless libvips Lanczos3 resize of a full decode, alpha flattened onto white.',
   '"imgpipe (wasm)" is the component as shipped, with its 30 s per-call time limit (epoch checks on every loop); "no time limit" is `imgpipe bench --no-time-limit`.',
@@ -137,7 +194,8 @@ for (const r of rows) {
     lines.push(`| ${r.workload} | ${r.contender} | n/a | | | | | ${r.unsupported} |`);
     continue;
   }
-  lines.push(`| ${r.workload} | ${r.contender} | ${r.warm.median_ms.toFixed(1)} ms | ${r.warm.p95_ms.toFixed(1)} ms | ${r.ratio_to_sharp.toFixed(2)}x | ${mib(r.peak_memory_bytes)} MiB | ${r.bytes} | ${r.psnr_db.toFixed(2)} dB |`);
+  const contender = r.quality !== undefined && r.workload === 'W7' ? `${r.contender}, q${r.quality}` : r.contender;
+  lines.push(`| ${r.workload} | ${contender} | ${r.warm.median_ms.toFixed(1)} ms | ${r.warm.p95_ms.toFixed(1)} ms | ${r.ratio_to_sharp.toFixed(2)}x | ${mib(r.peak_memory_bytes)} MiB | ${r.bytes} | ${r.psnr_db.toFixed(2)} dB |`);
 }
 const coldRows = rows.filter((r) => r.contender === 'imgpipe (wasm)');
 lines.push('', '| Workload | Fresh instances | Instantiate p50 | Instantiate p99 | First call p50 | Fresh process, first call (wall) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -177,7 +235,7 @@ function chart(rows, caption) {
       const y = top + 14 + i * barH;
       parts.push(`<text x="${left - 6}" y="${y + 9}" text-anchor="end">${name}</text>`);
       if (!r || r.unsupported) {
-        parts.push(`<text x="${left + 4}" y="${y + 9}" fill="#888">not supported</text>`);
+        parts.push(`<text x="${left + 4}" y="${y + 9}" fill="#888">${r ? 'not supported' : 'not run'}</text>`);
         return;
       }
       parts.push(`<rect x="${left}" y="${y}" width="${x(r.ratio_to_sharp) - left}" height="${barH - 2}" fill="${colours[i]}"/>`);
