@@ -1213,109 +1213,11 @@ fn decode_block_successive_approximation<R: BufRead>(
         }
     } else {
         // Section G.1.2.3
-
-        if *eob_run > 0 {
-            *eob_run -= 1;
-            refine_non_zeroes(reader, coefficients, huffman, spectral_selection, 64, bit)?;
-            return Ok(());
-        }
-
-        let mut index = spectral_selection.start;
-
-        while index < spectral_selection.end {
-            let byte = huffman.decode(reader, ac_table.unwrap())?;
-            let r = byte >> 4;
-            let s = byte & 0x0f;
-
-            let mut zero_run_length = r;
-            let mut value = 0;
-
-            match s {
-                0 => {
-                    match r {
-                        15 => {
-                            // Run length of 16 zero coefficients.
-                            // We don't need to do anything special here, zero_run_length is 15
-                            // and then value (which is zero) gets written, resulting in 16
-                            // zero coefficients.
-                        }
-                        _ => {
-                            *eob_run = (1 << r) - 1;
-
-                            if r > 0 {
-                                *eob_run += huffman.get_bits(reader, r)?;
-                            }
-
-                            // Force end of block.
-                            zero_run_length = 64;
-                        }
-                    }
-                }
-                1 => {
-                    if huffman.get_bits(reader, 1)? == 1 {
-                        value = bit;
-                    } else {
-                        value = -bit;
-                    }
-                }
-                _ => return Err(Error::Format("unexpected huffman code".to_owned())),
-            }
-
-            let range = Range {
-                start: index,
-                end: spectral_selection.end,
-            };
-            index = refine_non_zeroes(reader, coefficients, huffman, range, zero_run_length, bit)?;
-
-            if value != 0 {
-                coefficients[UNZIGZAG[index as usize] as usize] = value;
-            }
-
-            index += 1;
-        }
+        // imgpipe: the whole band in `HuffmanDecoder::refine_ac_block`.
+        huffman.refine_ac_block(reader, coefficients, ac_table.unwrap(), spectral_selection, bit, eob_run)?;
     }
 
     Ok(())
-}
-
-fn refine_non_zeroes<R: BufRead>(
-    reader: &mut R,
-    coefficients: &mut [i16; 64],
-    huffman: &mut HuffmanDecoder,
-    range: Range<u8>,
-    zrl: u8,
-    bit: i16,
-) -> Result<u8> {
-    debug_assert_eq!(coefficients.len(), 64);
-
-    let last = range.end - 1;
-    let mut zero_run_length = zrl;
-
-    for i in range {
-        let index = UNZIGZAG[i as usize] as usize;
-
-        let coefficient = &mut coefficients[index];
-
-        if *coefficient == 0 {
-            if zero_run_length == 0 {
-                return Ok(i);
-            }
-
-            zero_run_length -= 1;
-        } else if huffman.get_bits(reader, 1)? == 1 && *coefficient & bit == 0 {
-            if *coefficient > 0 {
-                *coefficient = coefficient
-                    .checked_add(bit)
-                    .ok_or_else(|| Error::Format("Coefficient overflow".to_owned()))?;
-            } else {
-                *coefficient = coefficient
-                    .checked_sub(bit)
-                    .ok_or_else(|| Error::Format("Coefficient overflow".to_owned()))?;
-            }
-        }
-    }
-
-    Ok(last)
 }
 
 fn compute_image(

@@ -212,6 +212,118 @@ impl HuffmanDecoder {
         Ok(extend(value, count))
     }
 
+    /// imgpipe: the AC part of one block of a successive-approximation refinement scan
+    /// (section G.1.2.3, figure G.7): new coefficients of magnitude `bit` and one correction
+    /// bit for every nonzero coefficient passed on the way.
+    ///
+    /// The published crate walked the band one coefficient at a time, calling `get_bits(1)`
+    /// for each nonzero one; on a camera photo that walk was most of a progressive decode in
+    /// wasm. Here the block's nonzero coefficients are one 64-bit mask in zigzag order, runs of
+    /// zeros are found with bit operations, and only the nonzero coefficients are visited. The
+    /// bits read, the coefficients written and the errors are the published crate's.
+    ///
+    /// Not inlined: the scan loop that calls it is also the baseline decoder's hot loop, and
+    /// this code inlined there would change how that whole function is compiled for every
+    /// JPEG, for a call per block that costs little next to the block's work.
+    #[inline(never)]
+    pub fn refine_ac_block<R: BufRead>(
+        &mut self,
+        reader: &mut R,
+        coefficients: &mut [i16; 64],
+        table: &HuffmanTable,
+        band: core::ops::Range<u8>,
+        bit: i16,
+        eob_run: &mut u16,
+    ) -> Result<()> {
+        let mut nonzero = nonzero_zigzag_mask(coefficients);
+        if *eob_run > 0 {
+            *eob_run -= 1;
+            self.refine_non_zeroes(reader, coefficients, nonzero, (band.start, band.end), 64, bit)?;
+            return Ok(());
+        }
+        let mut index = band.start;
+        while index < band.end {
+            let byte = self.decode(reader, table)?;
+            let r = byte >> 4;
+            let s = byte & 0x0f;
+            let mut zero_run_length = r;
+            let mut value = 0;
+            match s {
+                // Sixteen zeros (r = 15): the run of 15 and the zero `value` written below.
+                0 if r == 15 => {}
+                0 => {
+                    *eob_run = (1 << r) - 1;
+                    if r > 0 {
+                        *eob_run += self.get_bits(reader, r)?;
+                    }
+                    // End of block.
+                    zero_run_length = 64;
+                }
+                1 => value = if self.get_bits(reader, 1)? == 1 { bit } else { -bit },
+                _ => return Err(Error::Format("unexpected huffman code".to_owned())),
+            }
+            index = self.refine_non_zeroes(reader, coefficients, nonzero, (index, band.end), zero_run_length, bit)?;
+            if value != 0 {
+                coefficients[UNZIGZAG[usize::from(index) & 63] as usize] = value;
+                nonzero |= 1 << (index & 63);
+            }
+            index += 1;
+        }
+        Ok(())
+    }
+
+    /// imgpipe: reads a correction bit for each nonzero coefficient (`nonzero`, zigzag order)
+    /// from `start` up to the `zrl + 1`th zero one, whose position it returns (`end - 1` when
+    /// the band holds fewer zeros), and moves each coefficient whose bit is set and which lacks
+    /// `bit` one `bit` further from zero.
+    #[inline(always)]
+    fn refine_non_zeroes<R: BufRead>(
+        &mut self,
+        reader: &mut R,
+        coefficients: &mut [i16; 64],
+        nonzero: u64,
+        (start, end): (u8, u8),
+        zrl: u8,
+        bit: i16,
+    ) -> Result<u8> {
+        let band = zigzag_range(start, end);
+        let zeros = !nonzero & band;
+        let (stop, returned) = if u32::from(zrl) < zeros.count_ones() {
+            let at = nth_set_bit(zeros, u32::from(zrl));
+            (at, at)
+        } else {
+            (end, end.wrapping_sub(1))
+        };
+        let mut todo = nonzero & zigzag_range(start, stop);
+        let (mut bits, mut num_bits) = (self.bits, self.num_bits);
+        while todo != 0 {
+            let index = UNZIGZAG[todo.trailing_zeros() as usize] as usize;
+            todo &= todo - 1;
+            if num_bits == 0 {
+                (self.bits, self.num_bits) = (bits, num_bits);
+                self.read_bits(reader)?;
+                (bits, num_bits) = (self.bits, self.num_bits);
+            }
+            let set = (bits >> 63) as i16;
+            bits <<= 1;
+            num_bits -= 1;
+            let coefficient = coefficients[index];
+            // Branch-free: whether the bit is set is a coin flip on camera noise.
+            let refine = set & i16::from(coefficient & bit == 0);
+            let sign = coefficient >> 15;
+            let delta = ((bit * refine) ^ sign) - sign;
+            match i16::try_from(i32::from(coefficient) + i32::from(delta)) {
+                Ok(value) => coefficients[index] = value,
+                Err(_) => {
+                    (self.bits, self.num_bits) = (bits, num_bits);
+                    return Err(Error::Format("Coefficient overflow".to_owned()));
+                }
+            }
+        }
+        (self.bits, self.num_bits) = (bits, num_bits);
+        Ok(returned)
+    }
+
     pub fn reset(&mut self) {
         self.bits = 0;
         self.num_bits = 0;
@@ -287,6 +399,80 @@ impl HuffmanDecoder {
 
         Ok(())
     }
+}
+
+/// imgpipe: the bits `start..end` (`end` at most 64) of a zigzag-order mask.
+#[inline]
+fn zigzag_range(start: u8, end: u8) -> u64 {
+    let below = |n: u8| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    below(end) & !below(start)
+}
+
+/// imgpipe: the position of the `n`th (from 0) set bit of `x`, which has more than `n`: a
+/// binary search by population counts, without a loop (a loop's back edge costs an epoch check
+/// in wasmtime).
+#[inline]
+fn nth_set_bit(mut x: u64, mut n: u32) -> u8 {
+    let mut at = 0;
+    for width in [32, 16, 8, 4, 2, 1] {
+        let low = x & ((1u64 << width) - 1);
+        let count = low.count_ones();
+        let above = n >= count;
+        n -= if above { count } else { 0 };
+        x = if above { x >> width } else { low };
+        at += if above { width } else { 0 };
+    }
+    at
+}
+
+/// imgpipe: bit `k` set when the coefficient at zigzag position `k` is nonzero.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(feature = "platform_independent")))]
+#[inline]
+fn nonzero_zigzag_mask(coefficients: &[i16; 64]) -> u64 {
+    use std::arch::wasm32::*;
+    /// `ZIGZAG_SWIZZLE[o][j][t]`: where zigzag position `16 * o + t` lies in the natural-order
+    /// bytes `16 * j..16 * j + 16`, or 0x80 (a swizzle gives zero) when elsewhere.
+    const ZIGZAG_SWIZZLE: [[[u8; 16]; 4]; 4] = {
+        let mut table = [[[0x80u8; 16]; 4]; 4];
+        let mut k = 0;
+        while k < 64 {
+            let natural = UNZIGZAG[k] as usize;
+            table[k / 16][natural / 16][k % 16] = (natural % 16) as u8;
+            k += 1;
+        }
+        table
+    };
+    let zero = i16x8_splat(0);
+    let lanes: [v128; 8] = core::array::from_fn(|i| {
+        let eight = &coefficients[8 * i..8 * i + 8];
+        let row = i16x8(eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7]);
+        i16x8_ne(row, zero)
+    });
+    // Natural order, one byte (0 or -1) per coefficient.
+    let bytes: [v128; 4] = core::array::from_fn(|j| i8x16_narrow_i16x8(lanes[2 * j], lanes[2 * j + 1]));
+    let mut mask = 0u64;
+    for (o, row) in ZIGZAG_SWIZZLE.iter().enumerate() {
+        let mut zigzag = i8x16_splat(0);
+        for (j, order) in row.iter().enumerate() {
+            let order = u8x16(
+                order[0], order[1], order[2], order[3], order[4], order[5], order[6], order[7],
+                order[8], order[9], order[10], order[11], order[12], order[13], order[14], order[15],
+            );
+            zigzag = v128_or(zigzag, i8x16_swizzle(bytes[j], order));
+        }
+        mask |= u64::from(i8x16_bitmask(zigzag)) << (16 * o);
+    }
+    mask
+}
+
+/// imgpipe: bit `k` set when the coefficient at zigzag position `k` is nonzero.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128", not(feature = "platform_independent"))))]
+#[inline]
+fn nonzero_zigzag_mask(coefficients: &[i16; 64]) -> u64 {
+    UNZIGZAG
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (k, &natural)| mask | u64::from(coefficients[natural as usize] != 0) << k)
 }
 
 /// imgpipe: the bytes [`HuffmanDecoder::decode_baseline_block`] wants buffered before it
