@@ -1,12 +1,10 @@
 //! HTTP caching: a strong `ETag` for every answer, `If-None-Match` answered with 304 before any
 //! processing, and the `Cache-Control` header the operator chooses.
 //!
-//! The tag is the SHA-256 of everything the answer depends on: the input's bytes, the options as
+//! The tag is the BLAKE3 hash of everything the answer depends on: the input's bytes, the options as
 //! the processor will see them, the negotiated output format, whether the answer is JSON, and
 //! this package's version (a new version may encode the same request differently). Two requests
 //! with the same tag get the same bytes, which is what a strong tag promises.
-
-use sha2::{Digest, Sha256};
 
 use crate::params::Params;
 use imgpipe_names::OutputFormat;
@@ -19,13 +17,18 @@ pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=31536000";
 
 /// The strong entity tag of the answer to this request, quoted.
 pub fn etag(image: &[u8], params: &Params, format: OutputFormat, json: bool) -> String {
-    let mut hash = Sha256::new();
+    let mut hash = blake3::Hasher::new();
     hash.update(env!("CARGO_PKG_VERSION").as_bytes());
     // `Debug` of the options names every field and value: a change in any changes the tag.
     hash.update(format!("{:?}|{format}|{json}|", params.options).as_bytes());
     hash.update(image);
     let digest = hash.finalize();
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest
+        .as_bytes()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("\"{hex}\"")
 }
 
