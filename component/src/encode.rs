@@ -15,6 +15,7 @@ const DEFAULT_EFFORT: u8 = 4;
 /// The default `effort` of AVIF: rav1e's speed 7. At the file size of sharp's default AVIF, a
 /// 1920x1200 photo loses 0.13 dB of PSNR against speed 6 (effort 4) and takes 0.7 of its time
 /// (bench/README.md, W7); speed 8 gave the same bytes at that quality.
+#[cfg(feature = "avif")]
 const DEFAULT_AVIF_EFFORT: u8 = 3;
 
 /// How the encoders are asked to encode.

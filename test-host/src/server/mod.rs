@@ -27,6 +27,7 @@ use wasmtime::error::Context;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+pub use crate::runtime::KEEP_RESIDENT;
 use crate::runtime::{Ticker, engine};
 use instance::{Answer, State, full_body};
 use metrics::{Metered, Metrics, Refusal};
@@ -100,7 +101,7 @@ impl Server {
     pub async fn bind(config: ServerConfig) -> Result<Server> {
         let slots = u32::try_from(config.max_concurrency.max(1)).unwrap_or(u32::MAX);
         // The served component is two programs: the gateway and the processor.
-        let engine = engine(config.memory_limit, slots, 2, true)?;
+        let engine = engine(config.memory_limit, slots, 2, true, true)?;
         let component = crate::cache::load(&engine, &config.component)?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).context("link WASI")?;
