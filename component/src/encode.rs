@@ -45,7 +45,7 @@ impl Settings {
         }
     }
 
-    /// `effort`, or WebP's default (AVIF has its own, [`DEFAULT_AVIF_EFFORT`]).
+    /// `effort`, or WebP's default (AVIF has its own, `DEFAULT_AVIF_EFFORT`).
     pub fn effort(self) -> u8 {
         self.effort.unwrap_or(DEFAULT_EFFORT)
     }

@@ -18,17 +18,20 @@ use crate::processor::{Processor, State};
 /// How often the epoch advances: the granularity of the time limit.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// How much of a pool slot's linear memory the server keeps resident when its instance goes:
-/// the pages the instance wrote, up to this much (found by Linux's `PAGEMAP_SCAN` where the
-/// kernel has it, 6.7 and later), are zeroed in place instead of handed back to the kernel. A
-/// server makes an instance per request on several threads, and handing pages back
-/// (`madvise`) then costs every core a TLB shootdown and the next instance a page fault per
-/// page. A request like sharp's benchmark writes about 12 MiB; 32 MiB covers that and a
-/// 12-megapixel photo's, and bounds what an idle server keeps to 32 MiB per slot. Measured on
-/// W9 (`bench/http`, 16 in flight): 10-35% more requests per second in six side-by-side rounds,
-/// p95 down by as much, peak RSS up 1-2%. The zeroing moves into instantiation (about 0.5 ms
-/// instead of 0.08), so a [`Runtime`], which keeps its instance from call to call, does not.
-pub const KEEP_RESIDENT: usize = 32 << 20;
+/// How much of each linear memory the server keeps resident when an instance goes, where
+/// Linux's `PAGEMAP_SCAN` (kernel 6.7 and later) can find the pages the instance wrote: those,
+/// up to this much, are zeroed in place instead of handed back to the kernel. A server makes an
+/// instance per request on several threads, and handing pages back (`madvise`) costs every core
+/// a TLB shootdown and the next instance a page fault per page. A request like sharp's
+/// benchmark writes about 12 MiB of the processor's memory. A served instance has two memories
+/// (gateway and processor), so an idle server keeps at most 2 x 16 MiB per slot, 512 MiB with
+/// the default 16 slots, and about 25 MiB after W1-sized work. Measured on W9 (`bench/http`, 16
+/// in flight): 10-35% more requests per second in six side-by-side rounds, the same with 16 and
+/// 64 MiB, p95 down by as much, peak RSS up 1-2%. The zeroing runs as an instance is dropped
+/// (0.4-0.5 ms where a fresh mapping took 0.08), so a [`Runtime`], which keeps its instance
+/// from call to call, does without; so does a kernel without the scan, where the first bytes of
+/// every memory would be zeroed whether written or not.
+pub const KEEP_RESIDENT: usize = 16 << 20;
 
 /// Limits and sizes for a [`Runtime`].
 #[derive(Debug, Clone)]
@@ -129,8 +132,8 @@ impl Runtime {
 /// An engine with the pooling allocator sized for `max_instances` instances of a component made
 /// of `programs` rustc-built programs (1 for the processor, 2 for the served gateway +
 /// processor), whose memories may each grow to `memory_limit`, and epoch interruption for time
-/// limits when `interruptible`; with `keep_resident`, slots keep [`KEEP_RESIDENT`] of their
-/// written memory from one instance to the next.
+/// limits when `interruptible`; with `keep_resident` (and the kernel's `PAGEMAP_SCAN`), memories
+/// keep [`KEEP_RESIDENT`] of what they wrote from one instance to the next.
 pub(crate) fn engine(
     memory_limit: usize,
     max_instances: u32,
@@ -149,9 +152,9 @@ pub(crate) fn engine(
         .total_tables(n * 8 * k)
         .total_stacks(n)
         .max_memory_size(memory_limit);
-    if keep_resident {
+    if keep_resident && PoolingAllocationConfig::is_pagemap_scan_available() {
         pool.linear_memory_keep_resident(KEEP_RESIDENT)
-            .pagemap_scan(wasmtime::Enabled::Auto);
+            .pagemap_scan(wasmtime::Enabled::Yes);
     }
     let mut wasm = Config::new();
     // The default 4 GiB reservation per memory (virtual address space only) lets compiled code
