@@ -4,9 +4,9 @@
 //! separate step. The paths reach the host as `IMGPIPE_COMPONENT_PATH` and `IMGPIPE_SERVED_PATH`.
 //!
 //! The component is built by a nested cargo into its own target directory (next to the host's),
-//! so the two builds never wait on each other's lock. It installs nothing: when the wasm target
-//! or the C toolchain for libwebp is missing, it stops and names what is missing and the command
-//! that installs it (`scripts/setup`).
+//! so the two builds never wait on each other's lock. It only checks and explains: when the wasm
+//! target or the C toolchain for libwebp is missing, it stops, names what is missing and points
+//! at `scripts/setup`, which is where anything gets set up.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -64,7 +64,7 @@ fn main() {
     let missing = missing_prerequisites();
     if !missing.is_empty() {
         panic!(
-            "building the components for {TARGET} needs {}; `scripts/setup` installs them \
+            "building the components for {TARGET} needs {}; run `scripts/setup` for them \
              (the rustup target {TARGET}; Debian's packages clang-19, llvm-19 and wasi-libc)",
             missing.join(", ")
         );
@@ -87,7 +87,7 @@ fn main() {
         .expect("run cargo to build the component");
     if !status.success() {
         panic!(
-            "building the components for {TARGET} failed (see above); scripts/setup installs what it needs"
+            "building the components for {TARGET} failed (see above); `scripts/setup` sets up what it needs"
         );
     }
     if let Err(e) = compose(&gateway, &wasm, &served) {
