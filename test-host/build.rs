@@ -25,6 +25,8 @@ fn main() {
         .to_path_buf();
     for path in [
         "component/src",
+        "component/build.rs",
+        "component/names",
         "component/Cargo.toml",
         "component/gateway/src",
         "component/gateway/Cargo.toml",

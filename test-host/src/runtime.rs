@@ -13,6 +13,7 @@ use wasmtime::error::Context;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use crate::bindings::ImageProcessorPre;
+use crate::names::INITIAL_MEMORY_BYTES;
 use crate::processor::{Processor, State};
 
 /// How often the epoch advances: the granularity of the time limit.
@@ -30,8 +31,9 @@ pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// 64 MiB, p95 down by as much, peak RSS up 1-2%. The zeroing runs as an instance is dropped
 /// (0.4-0.5 ms where a fresh mapping took 0.08), so a [`Runtime`], which keeps its instance
 /// from call to call, does without; so does a kernel without the scan, where the first bytes of
-/// every memory would be zeroed whether written or not.
-pub const KEEP_RESIDENT: usize = 16 << 20;
+/// every memory would be zeroed whether written or not. It is the memory a processor instance
+/// starts with ([`INITIAL_MEMORY_BYTES`]), which a request that fits in it never grows.
+pub const KEEP_RESIDENT: usize = INITIAL_MEMORY_BYTES;
 
 /// Limits and sizes for a [`Runtime`].
 #[derive(Debug, Clone)]
@@ -141,6 +143,14 @@ pub(crate) fn engine(
     interruptible: bool,
     keep_resident: bool,
 ) -> Result<Engine> {
+    // Checked here, before any instance: below it every instantiation would fail.
+    if memory_limit < INITIAL_MEMORY_BYTES {
+        wasmtime::bail!(
+            "the memory limit of {} MiB is below the {} MiB a processor instance starts with",
+            memory_limit >> 20,
+            INITIAL_MEMORY_BYTES >> 20
+        );
+    }
     let mut pool = PoolingAllocationConfig::new();
     let n = max_instances.max(1);
     // A wasip2 program built by rustc holds a few core instances (the program, shims for

@@ -104,6 +104,46 @@ fn memory_limit_trap_is_a_host_error_and_the_next_call_works() {
 }
 
 #[test]
+fn instances_start_with_the_initial_memory_and_sharps_benchmark_fits_in_it() {
+    // The component is linked with this memory (component/build.rs); W1 fits in it, so a
+    // server's instance for such a request never grows or shrinks its memory.
+    let mut p = processor();
+    p.process(&fixture("pngsuite/basn2c08.png"), &size(16, 16), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        p.stats().unwrap().memory_bytes,
+        imgpipe::names::INITIAL_MEMORY_BYTES as u64
+    );
+    p.process(
+        &fixture("sharp/2569067123_aca715a2ee_o.jpg"),
+        &size(720, 588),
+        None,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        p.stats().unwrap().peak_memory_bytes,
+        imgpipe::names::INITIAL_MEMORY_BYTES as u64
+    );
+}
+
+#[test]
+fn a_memory_limit_below_the_initial_memory_is_refused_up_front() {
+    let too_low = imgpipe::names::INITIAL_MEMORY_BYTES - (1 << 20);
+    let err = Runtime::new(RuntimeConfig {
+        memory_limit: too_low,
+        ..RuntimeConfig::default()
+    })
+    .err()
+    .expect("a limit no instance fits in is refused");
+    assert!(
+        err.to_string().contains("a processor instance starts with"),
+        "{err:#}"
+    );
+}
+
+#[test]
 fn time_limit_interrupts_and_the_next_call_works() {
     let runtime = Runtime::new(RuntimeConfig {
         time_limit: Some(std::time::Duration::from_millis(20)),

@@ -482,15 +482,23 @@ const FAST_BLOCK_BYTES: usize = 512;
 
 /// imgpipe: tops up a bit buffer held in locals to more than 56 bits from `data[*pos..]`: eight
 /// bytes at once when none is 0xFF, else byte by byte, taking 0xFF 0x00 as 0xFF. Returns
-/// `false`, with the buffer partly filled, at a marker or at the end of `data`; the caller
-/// then gives up the block.
+/// `false` at a marker or at the end of `data`; the caller then gives up the block.
 #[inline(always)]
 fn refill(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
     if let Some(count) = data.get(*pos..).and_then(|ahead| fill_from_word(ahead, bits, num_bits)) {
         *pos += count;
         return true;
     }
-    refill_bytewise(data, pos, bits, num_bits)
+    // By value: were the locals' addresses passed to a function that is not inlined, the
+    // compiler would keep them in memory (in wasm, the shadow stack in linear memory) for the
+    // whole block loop, with a load and a store on every code decoded.
+    match refill_bytewise(data, *pos, *bits, *num_bits) {
+        Some((p, b, n)) => {
+            (*pos, *bits, *num_bits) = (p, b, n);
+            true
+        }
+        None => false,
+    }
 }
 
 /// imgpipe: when the first eight bytes of `ahead` hold no 0xFF (so neither byte stuffing nor a
@@ -510,27 +518,31 @@ fn fill_from_word(ahead: &[u8], bits: &mut u64, num_bits: &mut u32) -> Option<us
     Some(count as usize)
 }
 
-/// imgpipe: [`refill`] near a 0xFF byte or the end of `data`; out of line, so that its loop
-/// does not crowd the registers of the block loop.
+/// imgpipe: [`refill`] near a 0xFF byte or the end of `data`: the new read position, bits and
+/// count, or `None` at a marker or the end. Out of line, so that its loop does not crowd the
+/// registers of the block loop.
 #[cold]
 #[inline(never)]
-fn refill_bytewise(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
-    while *num_bits <= 56 {
-        let Some(&byte) = data.get(*pos) else {
-            return false;
-        };
+fn refill_bytewise(
+    data: &[u8],
+    mut pos: usize,
+    mut bits: u64,
+    mut num_bits: u32,
+) -> Option<(usize, u64, u32)> {
+    while num_bits <= 56 {
+        let &byte = data.get(pos)?;
         if byte == 0xFF {
-            if data.get(*pos + 1) != Some(&0) {
-                return false;
+            if data.get(pos + 1) != Some(&0) {
+                return None;
             }
-            *pos += 2;
+            pos += 2;
         } else {
-            *pos += 1;
+            pos += 1;
         }
-        *bits |= u64::from(byte) << (56 - *num_bits);
-        *num_bits += 8;
+        bits |= u64::from(byte) << (56 - num_bits);
+        num_bits += 8;
     }
-    true
+    Some((pos, bits, num_bits))
 }
 
 /// imgpipe: takes `count` (at most 16) extra bits from the top of `bits` and sign-extends

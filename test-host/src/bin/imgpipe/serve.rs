@@ -9,6 +9,9 @@ use imgpipe::server::{Server, ServerConfig, served_component_path, shutdown_sign
 use wasmtime::Result;
 use wasmtime::error::Context;
 
+/// The lowest `--memory-limit-mib`: the memory a processor instance starts with.
+const MIN_MEMORY_LIMIT_MIB: i64 = (imgpipe::names::INITIAL_MEMORY_BYTES >> 20) as i64;
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (port 0: any free port).
@@ -17,8 +20,9 @@ pub struct ServeArgs {
     /// The served component (default: the one composed by this CLI's build).
     #[arg(long, env = "IMGPIPE_SERVED")]
     served: Option<PathBuf>,
-    /// Largest linear memory of a request's instance, in MiB (4 to 4096).
-    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u16).range(4..=4096))]
+    /// Largest linear memory of a request's instance, in MiB (at least the memory an instance
+    /// starts with, at most 4096).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u16).range(MIN_MEMORY_LIMIT_MIB..=4096))]
     memory_limit_mib: u16,
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30.0)]
