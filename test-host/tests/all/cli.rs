@@ -85,6 +85,37 @@ fn bad_input_exits_non_zero_with_the_case_and_no_backtrace() {
 }
 
 #[test]
+fn serve_refuses_a_memory_limit_below_the_initial_memory_before_listening() {
+    let below = (imgpipe::names::INITIAL_MEMORY_BYTES >> 20) - 1;
+    // Port 0 and loopback: were the limit accepted, the server would start; the child is
+    // killed below in that case so that the test never leaves it running.
+    let mut child = imgpipe()
+        .args(["serve", "--addr", "127.0.0.1:0", "--memory-limit-mib"])
+        .arg(below.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let status = status.expect("serve exits at once on a memory limit no instance fits in");
+    assert_eq!(status.code(), Some(2), "a usage error");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("--memory-limit-mib"), "{stderr}");
+}
+
+#[test]
 fn batch_processes_a_folder_and_summarises() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
