@@ -41,7 +41,7 @@ pub struct RuntimeConfig {
     /// The component to load. Default: [`component_path`].
     pub component: PathBuf,
     /// Largest linear memory one instance may grow to. Default 1 GiB: a 100 MP RGBA image is
-    /// 400 MB before resizing.
+    /// 400 MB before resizing. At least [`INITIAL_MEMORY_BYTES`]: `Runtime::new` refuses less.
     pub memory_limit: usize,
     /// CPU time one call may take before it is interrupted. Default 30 s. `None`: no limit,
     /// which also leaves the epoch checks out of the compiled code: they sit on every loop's
@@ -143,7 +143,9 @@ pub(crate) fn engine(
     interruptible: bool,
     keep_resident: bool,
 ) -> Result<Engine> {
-    // Checked here, before any instance: below it every instantiation would fail.
+    // Checked here, before any instance: below it every instantiation would fail. The constant
+    // is the one this host's own build links the processor with; a component given by path is
+    // taken to be linked the same way.
     if memory_limit < INITIAL_MEMORY_BYTES {
         wasmtime::bail!(
             "the memory limit of {} MiB is below the {} MiB a processor instance starts with",

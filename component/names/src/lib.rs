@@ -6,6 +6,9 @@
 //! Each enum implements [`Name`]: `as_str`, [`std::str::FromStr`] (which also takes the aliases,
 //! such as `jpg`) and `ALL`, in the WIT's order. `tests/wit.rs` fails when this crate and
 //! `wit/types.wit` disagree on a single name.
+//!
+//! One size lives here too, for the same reason: [`INITIAL_MEMORY_BYTES`], which the
+//! component's build links it with and the hosts check their memory limits against.
 
 #[macro_use]
 mod macros;
@@ -37,6 +40,9 @@ pub use records::{Edges, Fields, Options, Overlay, Point, Region};
 /// (`bench/http`, 16 requests in flight): 1-10% more requests per second in six side-by-side
 /// rounds against the default 2.75 MiB (median 6%), p95 lower in five of them.
 pub const INITIAL_MEMORY_BYTES: usize = 16 << 20;
+// Whole MiB: the CLI's `--memory-limit-mib` floor is this in MiB (and the linker wants whole
+// 64 KiB pages).
+const _: () = assert!(INITIAL_MEMORY_BYTES.is_multiple_of(1 << 20));
 
 /// A closed set of names: a WIT enum (or the fields of a WIT record), as Rust values.
 pub trait Name: Copy + Eq + Sized + 'static {

@@ -48,7 +48,8 @@ pub struct ServerConfig {
     pub component: PathBuf,
     /// Where to listen. Default 127.0.0.1:8080.
     pub addr: SocketAddr,
-    /// Largest each linear memory of a request's instance may grow to. Default 1 GiB.
+    /// Largest each linear memory of a request's instance may grow to. Default 1 GiB; at least
+    /// [`crate::names::INITIAL_MEMORY_BYTES`], else the server refuses to start.
     pub memory_limit: usize,
     /// Longest a request may take to get its answer. Default 30 s.
     pub time_limit: Duration,

@@ -115,13 +115,13 @@ fn instances_start_with_the_initial_memory_and_sharps_benchmark_fits_in_it() {
         p.stats().unwrap().memory_bytes,
         imgpipe::names::INITIAL_MEMORY_BYTES as u64
     );
-    p.process(
-        &fixture("sharp/2569067123_aca715a2ee_o.jpg"),
-        &size(720, 588),
-        None,
-    )
-    .unwrap()
-    .unwrap();
+    let w1 = Options {
+        quality: Some(80),
+        ..size(720, 588)
+    };
+    p.process(&fixture("sharp/2569067123_aca715a2ee_o.jpg"), &w1, None)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         p.stats().unwrap().peak_memory_bytes,
         imgpipe::names::INITIAL_MEMORY_BYTES as u64

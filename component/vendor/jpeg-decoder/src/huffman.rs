@@ -482,7 +482,8 @@ const FAST_BLOCK_BYTES: usize = 512;
 
 /// imgpipe: tops up a bit buffer held in locals to more than 56 bits from `data[*pos..]`: eight
 /// bytes at once when none is 0xFF, else byte by byte, taking 0xFF 0x00 as 0xFF. Returns
-/// `false` at a marker or at the end of `data`; the caller then gives up the block.
+/// `false`, with the three values as they were, at a marker or at the end of `data`; the caller
+/// then gives up the block.
 #[inline(always)]
 fn refill(data: &[u8], pos: &mut usize, bits: &mut u64, num_bits: &mut u32) -> bool {
     if let Some(count) = data.get(*pos..).and_then(|ahead| fill_from_word(ahead, bits, num_bits)) {
