@@ -4,9 +4,10 @@
 //! separate step. The paths reach the host as `IMGPIPE_COMPONENT_PATH` and `IMGPIPE_SERVED_PATH`.
 //!
 //! The component is built by a nested cargo into its own target directory (next to the host's),
-//! so the two builds never wait on each other's lock. It only checks and explains: when the wasm
-//! target or the C toolchain for libwebp is missing, it stops, names what is missing and points
-//! at `scripts/setup`, which is where anything gets set up.
+//! so the two builds never wait on each other's lock, and offline, so that it downloads nothing.
+//! It only checks and explains: when the wasm target, the C toolchain for libwebp or a crate is
+//! missing, it stops, names what is missing and points at `scripts/setup`, which is where
+//! anything gets set up.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -75,7 +76,8 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
         .current_dir(&root)
-        .args(["build", "--locked"])
+        // Offline: the crates are fetched by scripts/setup (`cargo fetch`), not by a build.
+        .args(["build", "--locked", "--offline"])
         .args(PACKAGES.iter().flat_map(|p| ["-p", p]))
         .args(["--target", TARGET, "--profile", PROFILE])
         .arg("--target-dir")
@@ -89,7 +91,8 @@ fn main() {
         .expect("run cargo to build the component");
     if !status.success() {
         panic!(
-            "building the components for {TARGET} failed (see above); `scripts/setup` sets up what it needs"
+            "building the components for {TARGET} failed (see above); if a crate is missing, \
+             `scripts/setup` fetches them (`cargo fetch`), as builds here work offline"
         );
     }
     if let Err(e) = compose(&gateway, &wasm, &served) {
