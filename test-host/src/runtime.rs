@@ -143,9 +143,9 @@ pub(crate) fn engine(
     interruptible: bool,
     keep_resident: bool,
 ) -> Result<Engine> {
-    // Checked here, before any instance: below it every instantiation would fail. The constant
-    // is the one this host's own build links the processor with; a component given by path is
-    // taken to be linked the same way.
+    // Checked here, before anything is loaded: below it every instantiation of this build's
+    // processor would fail. A component given by path is held to its own initial memory as it is
+    // loaded: the pooling allocator refuses a memory that starts above `max_memory_size`.
     if memory_limit < INITIAL_MEMORY_BYTES {
         wasmtime::bail!(
             "the memory limit of {} MiB is below the {} MiB a processor instance starts with",

@@ -144,6 +144,39 @@ fn a_memory_limit_below_the_initial_memory_is_refused_up_front() {
 }
 
 #[test]
+fn a_component_whose_memory_starts_above_the_limit_is_refused_when_loaded() {
+    // The smallest component with a memory: one core module holding a memory of 512 pages
+    // (32 MiB), instantiated. The limit clears this build's initial memory, so what refuses it
+    // is wasmtime's pooling allocator, checking the loaded component's own memories.
+    let module = [
+        b"\0asm".as_slice(),
+        &[1, 0, 0, 0],          // core module, version 1
+        &[5, 4, 1, 0, 0x80, 4], // memory section: one memory, no maximum, 512 pages
+    ]
+    .concat();
+    let mut component = [b"\0asm".as_slice(), &[0x0d, 0, 1, 0]].concat(); // component, layer 1
+    component.push(1); // core module section
+    component.push(u8::try_from(module.len()).unwrap());
+    component.extend_from_slice(&module);
+    component.extend_from_slice(&[2, 4, 1, 0, 0, 0]); // core instance section: instantiate module 0
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large-memory.wasm");
+    std::fs::write(&path, &component).unwrap();
+    let limit = imgpipe::names::INITIAL_MEMORY_BYTES;
+    let err = Runtime::new(RuntimeConfig {
+        component: path,
+        memory_limit: limit,
+        ..RuntimeConfig::default()
+    })
+    .err()
+    .expect("a component whose memory cannot start within the limit is refused");
+    assert!(
+        format!("{err:#}").contains("minimum byte size of 33554432 which exceeds the limit"),
+        "{err:#}"
+    );
+}
+
+#[test]
 fn time_limit_interrupts_and_the_next_call_works() {
     let runtime = Runtime::new(RuntimeConfig {
         time_limit: Some(std::time::Duration::from_millis(20)),
