@@ -156,13 +156,18 @@ fn a_component_whose_memory_starts_above_the_limit_is_refused_when_loaded() {
     .concat();
     let mut component = [b"\0asm".as_slice(), &[0x0d, 0, 1, 0]].concat(); // component, layer 1
     component.push(1); // core module section
-    component.push(u8::try_from(module.len()).unwrap());
+    assert!(module.len() < 0x80, "the section's size is one LEB128 byte");
+    component.push(module.len() as u8);
     component.extend_from_slice(&module);
     component.extend_from_slice(&[2, 4, 1, 0, 0, 0]); // core instance section: instantiate module 0
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("large-memory.wasm");
     std::fs::write(&path, &component).unwrap();
     let limit = imgpipe::names::INITIAL_MEMORY_BYTES;
+    assert!(
+        limit < 32 << 20,
+        "the component's memory must start above the limit"
+    );
     let err = Runtime::new(RuntimeConfig {
         component: path,
         memory_limit: limit,

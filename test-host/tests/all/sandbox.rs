@@ -1,9 +1,10 @@
 //! What the components may reach: the processor and the served component (gateway + processor)
 //! import only clocks, random seeds, stdio, environment and exit, I/O streams and (served) the
 //! HTTP types of the request they answer. No filesystem, sockets or outgoing HTTP: a host need
-//! grant them nothing, and nothing in them can reach out. Which functions the processor's
-//! interface holds, and their types, the generated bindings check against the WIT as the
-//! `Runtime` is made (`ImageProcessorPre::new`), before any test runs a call.
+//! grant them nothing, and nothing in them can reach out. The processor interface's functions
+//! are checked against the WIT by the generated bindings: their names by
+//! `ImageProcessorPre::new` as the `Runtime` is made, their types at each instantiation, before
+//! any call.
 
 use std::path::Path;
 
