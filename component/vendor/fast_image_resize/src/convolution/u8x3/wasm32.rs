@@ -83,66 +83,134 @@ unsafe fn horiz_convolution_four_rows(
         let mut sss_a = [initial; 4];
         let mut coeffs = coeffs_chunk.values();
 
-        // Next block of code will be load source pixels by 16 bytes per time.
-        // We must guarantee what this process will not go beyond
-        // the one row of image.
-        // (16 bytes) / (3 bytes per pixel) = 5 whole pixels + 1 byte
-        let max_x = src_width.saturating_sub(5);
-        if x < max_x {
-            let coeffs_by_4 = coeffs.chunks_exact(4);
-
-            for k in coeffs_by_4 {
-                let mmk0 = wasm32_utils::ptr_i16_to_set1_i32(k, 0);
-                let mmk1 = wasm32_utils::ptr_i16_to_set1_i32(k, 2);
-                for i in 0..4 {
-                    let source = wasm32_utils::load_v128(src_rows[i], x);
-                    let pix = i8x16_swizzle(source, SH_LO);
-                    let mut sss = sss_a[i];
-                    sss = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk0));
-                    let pix = i8x16_swizzle(source, SH_HI);
-                    sss_a[i] = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk1));
+        'taps: {
+            // imgpipe: up to 19 taps whose pixels lie well inside the row (all but the last
+            // few output pixels) take straight-line code: the groups of four taps spelled
+            // out, then the published loops' last pair and last tap, each at most once. With
+            // a per-call time limit, wasmtime checks its epoch at every loop head, and the
+            // rarely taken call in that check clobbers every vector register: in the published
+            // loop over groups of four taps, the four sums lived across it, so Cranelift kept
+            // them in stack slots, with a load and a store at every use. The sums are added in
+            // the published order, so the pixels are the same.
+            let taps = coeffs.len();
+            if x_start + taps + 5 <= src_width && taps < 20 {
+                macro_rules! add_four_taps {
+                    ($g:expr) => {{
+                        let k = coeffs.get_unchecked(4 * $g..);
+                        let at = x_start + 4 * $g;
+                        let mmk0 = wasm32_utils::ptr_i16_to_set1_i32(k, 0);
+                        let mmk1 = wasm32_utils::ptr_i16_to_set1_i32(k, 2);
+                        for i in 0..4 {
+                            let source = wasm32_utils::load_v128(src_rows[i], at);
+                            let pix = i8x16_swizzle(source, SH_LO);
+                            let mut sss = sss_a[i];
+                            sss = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk0));
+                            let pix = i8x16_swizzle(source, SH_HI);
+                            sss_a[i] = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk1));
+                        }
+                    }};
                 }
+                match taps / 4 {
+                    0 => {}
+                    1 => add_four_taps!(0),
+                    2 => {
+                        add_four_taps!(0);
+                        add_four_taps!(1);
+                    }
+                    3 => {
+                        add_four_taps!(0);
+                        add_four_taps!(1);
+                        add_four_taps!(2);
+                    }
+                    _ => {
+                        add_four_taps!(0);
+                        add_four_taps!(1);
+                        add_four_taps!(2);
+                        add_four_taps!(3);
+                    }
+                }
+                x = x_start + taps / 4 * 4;
+                if taps % 4 >= 2 {
+                    let mmk = wasm32_utils::ptr_i16_to_set1_i32(coeffs, x - x_start);
+                    for i in 0..4 {
+                        let source = wasm32_utils::loadl_i64(src_rows[i], x);
+                        let pix = i8x16_swizzle(source, SH_LO);
+                        sss_a[i] = i32x4_add(sss_a[i], i32x4_dot_i16x8(pix, mmk));
+                    }
+                    x += 2;
+                }
+                if taps % 2 == 1 {
+                    let mmk = i32x4_splat(*coeffs.get_unchecked(taps - 1) as i32);
+                    for i in 0..4 {
+                        let pix = wasm32_utils::i32x4_extend_low_ptr_u8x3(src_rows[i], x);
+                        sss_a[i] = i32x4_add(sss_a[i], i32x4_dot_i16x8(pix, mmk));
+                    }
+                }
+                break 'taps;
+            }
 
-                x += 4;
-                if x >= max_x {
-                    break;
+            // Next block of code will be load source pixels by 16 bytes per time.
+            // We must guarantee what this process will not go beyond
+            // the one row of image.
+            // (16 bytes) / (3 bytes per pixel) = 5 whole pixels + 1 byte
+            let max_x = src_width.saturating_sub(5);
+            if x < max_x {
+                let coeffs_by_4 = coeffs.chunks_exact(4);
+
+                for k in coeffs_by_4 {
+                    let mmk0 = wasm32_utils::ptr_i16_to_set1_i32(k, 0);
+                    let mmk1 = wasm32_utils::ptr_i16_to_set1_i32(k, 2);
+                    for i in 0..4 {
+                        let source = wasm32_utils::load_v128(src_rows[i], x);
+                        let pix = i8x16_swizzle(source, SH_LO);
+                        let mut sss = sss_a[i];
+                        sss = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk0));
+                        let pix = i8x16_swizzle(source, SH_HI);
+                        sss_a[i] = i32x4_add(sss, i32x4_dot_i16x8(pix, mmk1));
+                    }
+
+                    x += 4;
+                    if x >= max_x {
+                        break;
+                    }
                 }
             }
-        }
 
-        // Next block of code will be load source pixels by 8 bytes per time.
-        // We must guarantee what this process will not go beyond
-        // the one row of image.
-        // (8 bytes) / (3 bytes per pixel) = 2 whole pixels + 2 bytes
-        let max_x = src_width.saturating_sub(2);
-        if x < max_x {
-            let coeffs_by_2 = coeffs[x - x_start..].chunks_exact(2);
+            // Next block of code will be load source pixels by 8 bytes per time.
+            // We must guarantee what this process will not go beyond
+            // the one row of image.
+            // (8 bytes) / (3 bytes per pixel) = 2 whole pixels + 2 bytes
+            let max_x = src_width.saturating_sub(2);
+            if x < max_x {
+                let coeffs_by_2 = coeffs[x - x_start..].chunks_exact(2);
 
-            for k in coeffs_by_2 {
-                let mmk = wasm32_utils::ptr_i16_to_set1_i32(k, 0);
+                for k in coeffs_by_2 {
+                    let mmk = wasm32_utils::ptr_i16_to_set1_i32(k, 0);
 
+                    for i in 0..4 {
+                        let source = wasm32_utils::loadl_i64(src_rows[i], x);
+                        let pix = i8x16_swizzle(source, SH_LO);
+                        sss_a[i] = i32x4_add(sss_a[i], i32x4_dot_i16x8(pix, mmk));
+                    }
+
+                    x += 2;
+                    if x >= max_x {
+                        break;
+                    }
+                }
+            }
+
+            coeffs = coeffs.split_at(x - x_start).1;
+            for &k in coeffs {
+                let mmk = i32x4_splat(k as i32);
                 for i in 0..4 {
-                    let source = wasm32_utils::loadl_i64(src_rows[i], x);
-                    let pix = i8x16_swizzle(source, SH_LO);
+                    let pix = wasm32_utils::i32x4_extend_low_ptr_u8x3(src_rows[i], x);
                     sss_a[i] = i32x4_add(sss_a[i], i32x4_dot_i16x8(pix, mmk));
                 }
 
-                x += 2;
-                if x >= max_x {
-                    break;
-                }
-            }
-        }
-
-        coeffs = coeffs.split_at(x - x_start).1;
-        for &k in coeffs {
-            let mmk = i32x4_splat(k as i32);
-            for i in 0..4 {
-                let pix = wasm32_utils::i32x4_extend_low_ptr_u8x3(src_rows[i], x);
-                sss_a[i] = i32x4_add(sss_a[i], i32x4_dot_i16x8(pix, mmk));
+                x += 1;
             }
 
-            x += 1;
         }
 
         sss_a[0] = i32x4_shr(sss_a[0], precision);
