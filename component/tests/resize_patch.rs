@@ -1,15 +1,17 @@
 //! The patched fast_image_resize (`component/vendor/fast_image_resize`, PATCHES.md) must give
-//! the pixels the published 6.1.0 gives. The patch changes only the wasm32 simd128 kernels for
-//! 8-bit RGB, which exist only in wasm: `scripts/test-wasm-jpeg` runs this test there. The
-//! reference is the crate's own scalar code (`CpuExtensions::None`), which for 8-bit images
-//! computes the same integer sums with the same rounding as every SIMD kernel, so all of them
-//! give the same pixels (natively this compares the host's SSE4.1 or AVX2 kernels instead).
+//! the pixels the published 6.1.0 gives. The patch changes only wasm32 simd128 kernels (the
+//! horizontal pass for 8-bit RGB, and the vertical pass every 8-bit pixel type shares), which
+//! exist only in wasm: `scripts/test-wasm-jpeg` runs this test there. The reference is the
+//! crate's own scalar code (`CpuExtensions::None`), which for 8-bit images computes the same
+//! integer sums with the same rounding as every SIMD kernel, so all of them give the same
+//! pixels (natively this compares the host's SSE4.1 or AVX2 kernels instead).
 //!
 //! The cases cover what the patch spells out and where it hands back to the published loops:
-//! shrinking by 1x to 4x gives Lanczos3 windows of 7 to 25 taps (the patch writes out up to
-//! 19 horizontally and 17 vertically), odd and even counts, rows whose width leaves bytes after
+//! shrinking by 1.1x to 4x gives windows of 2 to 25 taps (the patch writes out up to 19
+//! horizontally and 17 vertically), odd and even counts, rows whose width leaves bytes after
 //! the 32-byte chunks, the right edge (whose last output pixels take the published loops) and
-//! crops that start windows at every offset.
+//! crops that start windows between pixels; in RGB (the photos' type) and RGBA (images with
+//! alpha, premultiplied around the resize) and grey.
 
 // Test code: a panic here is a failed test, which is what these lints guard against elsewhere.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -17,10 +19,11 @@
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{CpuExtensions, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
-/// A `width` x `height` RGB image of seeded noise: every tap's weight shows in the sums.
-fn noise(width: u32, height: u32, seed: u32) -> Vec<u8> {
+/// `width` x `height` pixels of `channels` bytes of seeded noise: every tap's weight shows in
+/// the sums.
+fn noise(width: u32, height: u32, channels: u32, seed: u32) -> Vec<u8> {
     let mut state = seed.wrapping_mul(2_654_435_761) | 1;
-    (0..width * height * 3)
+    (0..width * height * channels)
         .map(|_| {
             state ^= state << 13;
             state ^= state >> 17;
@@ -32,13 +35,14 @@ fn noise(width: u32, height: u32, seed: u32) -> Vec<u8> {
 
 fn resize(
     src: &[u8],
+    pixel_type: PixelType,
     (width, height): (u32, u32),
     to: (u32, u32),
     options: &ResizeOptions,
     extensions: Option<CpuExtensions>,
 ) -> Vec<u8> {
-    let source = ImageRef::new(width, height, src, PixelType::U8x3).unwrap();
-    let mut dst = Image::new(to.0, to.1, PixelType::U8x3);
+    let source = ImageRef::new(width, height, src, pixel_type).unwrap();
+    let mut dst = Image::new(to.0, to.1, pixel_type);
     let mut resizer = Resizer::new();
     if let Some(extensions) = extensions {
         // Safety: `None` (the scalar code) runs on every CPU.
@@ -63,40 +67,48 @@ fn the_patched_kernels_give_the_scalar_code_s_pixels() {
         FilterType::Bilinear,
     ];
     let mut cases = 0;
-    for (index, &(width, height)) in [(97, 61), (331, 45), (1363, 37)].iter().enumerate() {
-        let src = noise(width, height, index as u32 + 1);
-        for shrink in [1.0, 1.3, 1.5, 1.89, 2.0, 2.4, 2.67, 3.0, 3.3, 4.0] {
-            let to = (
-                ((f64::from(width) / shrink) as u32).max(1),
-                ((f64::from(height) / shrink) as u32).max(1),
-            );
-            for filter in filters {
-                for crop in [None, Some(0.37), Some(2.5)] {
-                    let mut options =
-                        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
-                    if let Some(left) = crop {
-                        let (w, h) = (f64::from(width) - left - 1.3, f64::from(height) - left);
-                        options = options.crop(left, left, w, h);
+    for (pixel_type, channels) in [
+        (PixelType::U8x3, 3),
+        (PixelType::U8x4, 4),
+        (PixelType::U8, 1),
+    ] {
+        for (index, &(width, height)) in [(97, 61), (331, 45), (1363, 37)].iter().enumerate() {
+            let src = noise(width, height, channels, index as u32 + 1);
+            for shrink in [1.1, 1.3, 1.5, 1.89, 2.0, 2.4, 2.67, 3.0, 3.3, 4.0] {
+                let to = (
+                    ((f64::from(width) / shrink) as u32).max(1),
+                    ((f64::from(height) / shrink) as u32).max(1),
+                );
+                for filter in filters {
+                    for crop in [None, Some(0.37), Some(2.5)] {
+                        let mut options =
+                            ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
+                        if let Some(left) = crop {
+                            let (w, h) = (f64::from(width) - left - 1.3, f64::from(height) - left);
+                            options = options.crop(left, left, w, h);
+                        }
+                        let size = (width, height);
+                        let fast = resize(&src, pixel_type, size, to, &options, None);
+                        let scalar = resize(
+                            &src,
+                            pixel_type,
+                            size,
+                            to,
+                            &options,
+                            Some(CpuExtensions::None),
+                        );
+                        assert!(
+                            fast == scalar,
+                            "{pixel_type:?} {width}x{height} to {}x{}, {filter:?}, crop {crop:?}: \
+                             the kernels' pixels differ from the scalar code's",
+                            to.0,
+                            to.1
+                        );
+                        cases += 1;
                     }
-                    let fast = resize(&src, (width, height), to, &options, None);
-                    let scalar = resize(
-                        &src,
-                        (width, height),
-                        to,
-                        &options,
-                        Some(CpuExtensions::None),
-                    );
-                    assert!(
-                        fast == scalar,
-                        "{width}x{height} to {}x{}, {filter:?}, crop {crop:?}: the kernels' pixels \
-                         differ from the scalar code's",
-                        to.0,
-                        to.1
-                    );
-                    cases += 1;
                 }
             }
         }
     }
-    assert_eq!(cases, 3 * 10 * 4 * 3);
+    assert_eq!(cases, 3 * 3 * 10 * 4 * 3);
 }
