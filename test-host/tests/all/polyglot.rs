@@ -504,9 +504,19 @@ fn python_package() -> &'static Path {
             "python -m venv",
         );
         let wheel = dir.join("dist/imgpipe-0.1.0-py3-none-any.whl");
+        // Its dependency from the wheels scripts/setup keeps beside the environment: a test
+        // downloads nothing.
+        let wheels = python.ancestors().nth(2).unwrap().join("wheels");
+        assert!(
+            wheels.is_dir(),
+            "{} is missing: run scripts/setup",
+            wheels.display()
+        );
         run(
             Command::new(dir.join("venv/bin/pip"))
-                .args(["install", "-q", "--disable-pip-version-check"])
+                .args(["install", "-q", "--disable-pip-version-check", "--no-index"])
+                .arg("--find-links")
+                .arg(&wheels)
                 .arg(&wheel),
             "pip install of the wheel",
         );
