@@ -82,11 +82,17 @@ pub(crate) fn remove_siblings(
     }
 }
 
+/// Names the code the vendored compiler emits (`test-host/vendor/wasmtime-internal-cranelift`,
+/// its PATCHES.md): wasmtime's compatibility hash covers its version and settings only, so a
+/// change to the patch changes this, and code compiled before it is not loaded.
+const COMPILER_PATCH: &str = "epoch checks call new_epoch with preserve_all";
+
 fn cached_path(engine: &Engine, wasm: &Path, meta: &std::fs::Metadata) -> PathBuf {
     let mut hasher = DefaultHasher::new();
     meta.len().hash(&mut hasher);
     meta.modified().ok().hash(&mut hasher);
     engine.precompile_compatibility_hash().hash(&mut hasher);
+    COMPILER_PATCH.hash(&mut hasher);
     let stem = wasm
         .file_stem()
         .and_then(|s| s.to_str())

@@ -7,6 +7,7 @@ mod animation;
 mod browser;
 mod cli;
 mod colour;
+mod epoch_checks;
 mod errors;
 mod formats;
 mod hostile;

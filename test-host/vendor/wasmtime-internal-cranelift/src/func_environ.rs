@@ -59,6 +59,8 @@ pub(crate) struct BuiltinFunctions {
 
     builtins: [Option<ir::FuncRef>; BuiltinFunctionIndex::len() as usize],
     breakpoint_trampoline: Option<ir::FuncRef>,
+    // imgpipe: see `new_epoch_preserving`.
+    new_epoch_preserving: Option<ir::FuncRef>,
 }
 
 impl BuiltinFunctions {
@@ -67,6 +69,7 @@ impl BuiltinFunctions {
             types: BuiltinFunctionSignatures::new(compiler),
             builtins: [None; BuiltinFunctionIndex::len() as usize],
             breakpoint_trampoline: None,
+            new_epoch_preserving: None,
         }
     }
 
@@ -93,6 +96,33 @@ impl BuiltinFunctions {
         });
         *cache = Some(f);
         f
+    }
+
+    /// imgpipe: `new_epoch` through its trampoline with the `preserve_all`
+    /// ABI (the one `patchable_breakpoint` uses), which returns nothing: the
+    /// caller reloads the deadline the call stored. The call in an epoch
+    /// check's cold block then clobbers no register, so the values live
+    /// across a loop head (SIMD sums above all, as the System V ABI saves no
+    /// vector register) need not wait in stack slots around every check.
+    pub(crate) fn new_epoch_preserving(&mut self, func: &mut Function) -> ir::FuncRef {
+        *self.new_epoch_preserving.get_or_insert_with(|| {
+            let mut signature = ir::Signature::new(CallConv::PreserveAll);
+            signature
+                .params
+                .push(ir::AbiParam::new(self.types.pointer_type));
+            let signature = func.import_signature(signature);
+            let key = FuncKey::PatchableToBuiltinTrampoline(BuiltinFunctionIndex::new_epoch());
+            let (namespace, index) = key.into_raw_parts();
+            let name = ir::ExternalName::User(
+                func.declare_imported_user_function(ir::UserExternalName { namespace, index }),
+            );
+            func.import_function(ir::ExtFuncData {
+                name,
+                signature,
+                colocated: true,
+                patchable: false,
+            })
+        })
     }
 
     pub(crate) fn patchable_breakpoint(&mut self, func: &mut Function) -> ir::FuncRef {
@@ -800,12 +830,16 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
         builder.def_var(self.epoch_deadline_var, deadline);
         self.epoch_check_cached(builder, cur_epoch_value, continuation_block);
 
-        let new_epoch = self.builtin_functions.new_epoch(builder.func);
+        // imgpipe: the call preserves every register and returns nothing
+        // (see `new_epoch_preserving`); new_epoch() has stored the new
+        // deadline in the store context, so reload it from there.
+        let new_epoch = self.builtin_functions.new_epoch_preserving(builder.func);
         let vmctx = self.vmctx_val(&mut builder.cursor());
-        // new_epoch() returns the new deadline, so we don't have to
-        // reload it.
-        let call = builder.ins().call(new_epoch, &[vmctx]);
-        let new_deadline = *builder.func.dfg.inst_results(call).first().unwrap();
+        builder.ins().call(new_epoch, &[vmctx]);
+        let vmstore_ctx = self.get_vmstore_context_ptr(builder);
+        let new_deadline = self
+            .alias_regions
+            .vmstore_context_epoch_deadline(&mut builder.cursor(), vmstore_ctx);
         builder.def_var(self.epoch_deadline_var, new_deadline);
         builder.ins().jump(continuation_block, &[]);
         builder.seal_block(continuation_block);
