@@ -3,7 +3,8 @@
 //! cold block is made with the `preserve_all` ABI, so the register allocator keeps values in
 //! registers across it. These tests take that call at every loop turn, with more vector and
 //! integer values live across it than the System V ABI preserves, and check that every value
-//! survives and that the call still interrupts.
+//! survives, when the call returns at once and when it yields to another call on the same thread
+//! (as the project's server does at every epoch tick), and that the call still interrupts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -127,6 +128,45 @@ fn values_live_across_an_epoch_check_survive_its_call() {
         expected,
         "a value changed across the epoch check's call"
     );
+}
+
+#[test]
+fn values_survive_a_yield_to_another_call_at_every_epoch_check() {
+    const TURNS: i32 = 2_000;
+    let (expected, _) = run(false, TURNS, |_| UpdateDeadline::Continue(0));
+    let expected = expected.unwrap();
+    let engine = engine(true);
+    let module = Module::new(&engine, wat::parse_str(module_text()).unwrap()).unwrap();
+    // Two calls of the same loop with different turn counts take turns on one thread: each
+    // check yields to the executor, which resumes the other call, whose loop fills the same
+    // registers with its own values.
+    let yields = Arc::new(AtomicU64::new(0));
+    let call = |turns: i32| {
+        let (engine, module, yields) = (engine.clone(), module.clone(), yields.clone());
+        async move {
+            let mut store = Store::new(&engine, ());
+            store.set_epoch_deadline(0);
+            store.epoch_deadline_callback(move |_| {
+                yields.fetch_add(1, Ordering::Relaxed);
+                Ok(UpdateDeadline::Yield(0))
+            });
+            let instance = Instance::new_async(&mut store, &module, &[]).await?;
+            let run = instance.get_typed_func::<i32, i64>(&mut store, "run")?;
+            run.call_async(&mut store, turns).await
+        }
+    };
+    let executor = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let (a, b) = executor.block_on(async { tokio::join!(call(TURNS), call(TURNS + 1)) });
+    let (other, _) = run(false, TURNS + 1, |_| UpdateDeadline::Continue(0));
+    let yields = yields.load(Ordering::Relaxed);
+    assert!(
+        yields >= 2 * TURNS as u64,
+        "{yields} yields in two calls of {TURNS} turns"
+    );
+    assert_eq!(a.unwrap(), expected, "a value changed across a yield");
+    assert_eq!(b.unwrap(), other.unwrap(), "a value changed across a yield");
 }
 
 #[test]
