@@ -16,6 +16,8 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "component";
 const PACKAGES: [&str; 2] = ["imgpipe-component", "imgpipe-gateway"];
+/// The patched compiler the host's wasmtime uses (its PATCHES.md), relative to the root.
+const COMPILER: &str = "test-host/vendor/wasmtime-internal-cranelift/src";
 
 fn main() {
     let manifest_dir =
@@ -38,6 +40,7 @@ fn main() {
         "Cargo.lock",
         ".cargo/config.toml",
         "scripts/wasm32-cc",
+        COMPILER,
     ] {
         // Relative to this package's root: cargo hashes a workspace's units without their
         // path, so two clones sharing a target directory share this script's record, and an
@@ -45,6 +48,12 @@ fn main() {
         println!("cargo:rerun-if-changed=../{path}");
     }
     println!("cargo:rerun-if-env-changed=IMGPIPE_SKIP_COMPONENT_BUILD");
+    // The compiled-code cache's key names the code this compiler emits (src/cache.rs), which
+    // wasmtime's own compatibility hash does not: a hash of its sources.
+    println!(
+        "cargo:rustc-env=IMGPIPE_COMPILER_HASH={:016x}",
+        hash_tree(&root.join(COMPILER))
+    );
 
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
@@ -158,4 +167,29 @@ fn missing_prerequisites() -> Vec<&'static str> {
     .into_iter()
     .filter_map(|(present, what)| (!present).then_some(what))
     .collect()
+}
+
+/// A hash of the files under `dir`: their paths below it and their bytes, in name order.
+fn hash_tree(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &Path, base: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|entry| entry.expect("a directory entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, base, hasher);
+            } else {
+                path.strip_prefix(base).unwrap_or(&path).hash(hasher);
+                std::fs::read(&path)
+                    .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+                    .hash(hasher);
+            }
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    walk(dir, dir, &mut hasher);
+    hasher.finish()
 }

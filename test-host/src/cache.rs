@@ -1,6 +1,7 @@
 //! Compiled-code cache: the component's machine code is written next to the `.wasm` as a
-//! `.cwasm` named by a hash of the wasm file's size and modification time and the engine's
-//! settings, so a rebuilt component or another engine never loads stale code, and a fresh
+//! `.cwasm` named by a hash of the wasm file's size and modification time, the engine's
+//! settings and the patched compiler's sources, so a rebuilt component, another engine or
+//! another compiler never loads stale code, and a fresh
 //! process starts in milliseconds without reading the 4 MB `.wasm` (measured: reading and
 //! hashing it was about half of an 11 ms `imgpipe inspect`).
 
@@ -83,9 +84,11 @@ pub(crate) fn remove_siblings(
 }
 
 /// Names the code the vendored compiler emits (`test-host/vendor/wasmtime-internal-cranelift`,
-/// its PATCHES.md): wasmtime's compatibility hash covers its version and settings only, so a
-/// change to the patch changes this, and code compiled before it is not loaded.
-const COMPILER_PATCH: &str = "epoch checks call new_epoch with preserve_all";
+/// its PATCHES.md): a hash of its sources, made by the build script. Wasmtime's compatibility
+/// hash covers its version and settings only, so without this a host built with another
+/// patch (or none) would load code compiled before it; that code would run correctly (each
+/// `.cwasm` carries its own trampolines) but not as compiled now.
+const COMPILER_PATCH: &str = env!("IMGPIPE_COMPILER_HASH");
 
 fn cached_path(engine: &Engine, wasm: &Path, meta: &std::fs::Metadata) -> PathBuf {
     let mut hasher = DefaultHasher::new();

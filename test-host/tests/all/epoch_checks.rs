@@ -12,9 +12,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use wasmtime::{Config, Engine, Instance, Module, Store, Trap, UpdateDeadline};
 
 /// Vector values live across the loop head: all sixteen SSE registers' worth, none of which the
-/// System V ABI preserves across a call.
+/// x86-64 System V ABI preserves across a call (AArch64's preserves the low halves of eight).
 const VECTORS: usize = 16;
-/// Integer values live across it: more than the five callee-saved registers left to Cranelift.
+/// Integer values live across it: more than the five callee-saved registers x86-64 leaves to
+/// Cranelift.
 const INTEGERS: usize = 12;
 
 /// A module exporting `run(turns) -> i64`: a loop whose every turn updates each value from the
@@ -119,15 +120,44 @@ fn values_live_across_an_epoch_check_survive_its_call() {
     let (expected, _) = run(false, TURNS, |_| UpdateDeadline::Continue(0));
     let expected = expected.unwrap();
     let (checked, calls) = run(true, TURNS, |_| UpdateDeadline::Continue(0));
-    assert!(
-        calls >= TURNS as u64,
-        "the check called the runtime {calls} times in {TURNS} turns"
+    // One check at the function's entry, one at every turn's loop head.
+    assert_eq!(
+        calls,
+        TURNS as u64 + 1,
+        "the checks called the runtime {calls} times in {TURNS} turns"
     );
     assert_eq!(
         checked.unwrap(),
         expected,
         "a value changed across the epoch check's call"
     );
+}
+
+#[test]
+fn a_check_after_the_call_compares_with_the_deadline_the_call_set() {
+    // The entry check finds the deadline (epoch 0) reached; the callback moves it one tick on,
+    // and no tick comes, so no later check may call again. A check that kept the deadline it
+    // had before the call (the call returns nothing, so the check reloads it) would call at
+    // every turn.
+    let (result, calls) = run(true, 1_000, |_| UpdateDeadline::Continue(1));
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(calls, 1, "the checks called the runtime {calls} times");
+}
+
+#[test]
+fn the_host_compiles_with_the_patched_compiler() {
+    // A dropped `[patch.crates-io]` entry (after a wasmtime update, say) is only a warning to
+    // cargo, and every test above passes on the published compiler too: the symbol of the
+    // trampoline the epoch check calls says which one compiled this.
+    let wasm = wat::parse_str(module_text()).unwrap();
+    let compiled = engine(true).precompile_module(&wasm).unwrap();
+    let has = |name: &str| compiled.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(
+        has("wasmtime_patchable_builtin_new_epoch"),
+        "the epoch check does not call the preserve_all trampoline: is \
+         test-host/vendor/wasmtime-internal-cranelift patched in (its PATCHES.md)?"
+    );
+    assert!(!has("wasmtime_builtin_new_epoch"));
 }
 
 #[test]
