@@ -1033,7 +1033,11 @@ impl<R: BufRead> Decoder<R> {
                         * component.vertical_sampling_factor as usize
                         * 64;
 
-                    let row_coefficients = if is_progressive {
+                    // FIXME: additional potential work stealing opportunities for rayon case if we
+                    // also internally can parallelize over components.
+                    // imgpipe: the row goes to the worker by reference, not as a fresh `Vec`
+                    // (see `Worker::append_row_in_place`).
+                    if is_progressive {
                         // Because non-interleaved streams will have multiple MCU rows concatenated together,
                         // the row for calculating the offset is different.
                         let worker_mcu_y = if is_interleaved {
@@ -1044,19 +1048,17 @@ impl<R: BufRead> Decoder<R> {
                         };
 
                         let offset = worker_mcu_y as usize * coefficients_per_mcu_row;
-                        self.coefficients[scan.component_indices[i]]
-                            [offset..offset + coefficients_per_mcu_row]
-                            .to_vec()
+                        let row_coefficients = &self.coefficients[scan.component_indices[i]]
+                            [offset..offset + coefficients_per_mcu_row];
+                        worker.append_row_in_place(i, row_coefficients)?;
                     } else {
-                        mem::replace(
-                            &mut mcu_row_coefficients[i],
-                            vec![0i16; coefficients_per_mcu_row],
-                        )
-                    };
-
-                    // FIXME: additional potential work stealing opportunities for rayon case if we
-                    // also internally can parallelize over components.
-                    worker.append_row((i, row_coefficients))?;
+                        let row_coefficients = &mut mcu_row_coefficients[i];
+                        worker.append_row_in_place(i, row_coefficients)?;
+                        // The baseline decoder writes only a block's nonzero coefficients, so
+                        // the next row needs zeros: one `fill` of a row still in the cache,
+                        // where a zeroed allocation did the same and a `malloc` and `free`.
+                        row_coefficients.fill(0);
+                    }
                 }
             }
         }
@@ -1262,7 +1264,7 @@ fn compute_image(
 pub(crate) fn choose_color_convert_func(
     component_count: usize,
     color_transform: ColorTransform,
-) -> Result<fn(&[Vec<u8>], &mut [u8])> {
+) -> Result<fn(&[&[u8]], &mut [u8])> {
     match component_count {
         3 => match color_transform {
             ColorTransform::None => Ok(color_no_convert),
@@ -1311,9 +1313,9 @@ pub(crate) fn choose_color_convert_func(
     }
 }
 
-fn color_convert_line_rgb(data: &[Vec<u8>], output: &mut [u8]) {
+fn color_convert_line_rgb(data: &[&[u8]], output: &mut [u8]) {
     assert!(data.len() == 3, "wrong number of components for rgb");
-    let [r, g, b]: &[Vec<u8>; 3] = data.try_into().unwrap();
+    let [r, g, b]: &[&[u8]; 3] = data.try_into().unwrap();
     for (((chunk, r), g), b) in output
         .chunks_exact_mut(3)
         .zip(r.iter())
@@ -1326,7 +1328,7 @@ fn color_convert_line_rgb(data: &[Vec<u8>], output: &mut [u8]) {
     }
 }
 
-fn color_convert_line_ycbcr(data: &[Vec<u8>], output: &mut [u8]) {
+fn color_convert_line_ycbcr(data: &[&[u8]], output: &mut [u8]) {
     assert!(data.len() == 3, "wrong number of components for ycbcr");
     let [y, cb, cr]: &[_; 3] = data.try_into().unwrap();
 
@@ -1359,9 +1361,9 @@ fn color_convert_line_ycbcr(data: &[Vec<u8>], output: &mut [u8]) {
     }
 }
 
-fn color_convert_line_ycck(data: &[Vec<u8>], output: &mut [u8]) {
+fn color_convert_line_ycck(data: &[&[u8]], output: &mut [u8]) {
     assert!(data.len() == 4, "wrong number of components for ycck");
-    let [c, m, y, k]: &[Vec<u8>; 4] = data.try_into().unwrap();
+    let [c, m, y, k]: &[&[u8]; 4] = data.try_into().unwrap();
 
     for ((((chunk, c), m), y), k) in output
         .chunks_exact_mut(4)
@@ -1378,9 +1380,9 @@ fn color_convert_line_ycck(data: &[Vec<u8>], output: &mut [u8]) {
     }
 }
 
-fn color_convert_line_cmyk(data: &[Vec<u8>], output: &mut [u8]) {
+fn color_convert_line_cmyk(data: &[&[u8]], output: &mut [u8]) {
     assert!(data.len() == 4, "wrong number of components for cmyk");
-    let [c, m, y, k]: &[Vec<u8>; 4] = data.try_into().unwrap();
+    let [c, m, y, k]: &[&[u8]; 4] = data.try_into().unwrap();
 
     for ((((chunk, c), m), y), k) in output
         .chunks_exact_mut(4)
@@ -1396,11 +1398,11 @@ fn color_convert_line_cmyk(data: &[Vec<u8>], output: &mut [u8]) {
     }
 }
 
-fn color_no_convert(data: &[Vec<u8>], output: &mut [u8]) {
+fn color_no_convert(data: &[&[u8]], output: &mut [u8]) {
     let mut output_iter = output.iter_mut();
 
     for pixel in data {
-        for d in pixel {
+        for d in pixel.iter() {
             *(output_iter.next().unwrap()) = *d;
         }
     }

@@ -2,6 +2,7 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use crate::error::{Error, Result, UnsupportedFeature};
+use crate::decoder::MAX_COMPONENTS;
 use crate::parser::Component;
 
 pub struct Upsampler {
@@ -44,22 +45,34 @@ impl Upsampler {
         })
     }
 
-    pub fn upsample_and_interleave_row(&self, component_data: &[Vec<u8>], row: usize, output_width: usize, output: &mut [u8], color_convert: fn(&[Vec<u8>], &mut [u8])) {
+    /// imgpipe: the buffers [`Self::upsample_and_interleave_row`] works in, made once per image
+    /// rather than once per row.
+    pub fn line_buffers(&self) -> Vec<Vec<u8>> {
+        vec![vec![0u8; self.line_buffer_size]; self.components.len()]
+    }
+
+    pub fn upsample_and_interleave_row(&self, component_data: &[Vec<u8>], row: usize, output_width: usize, output: &mut [u8], color_convert: fn(&[&[u8]], &mut [u8]), line_buffers: &mut [Vec<u8>]) {
         let component_count = component_data.len();
-        let mut line_buffers = vec![vec![0u8; self.line_buffer_size]; component_count];
 
         debug_assert_eq!(component_count, self.components.len());
 
-        for (i, component) in self.components.iter().enumerate() {
-            component.upsampler.upsample_row(&component_data[i],
-                                             component.width,
-                                             component.height,
-                                             component.row_stride,
-                                             row,
-                                             output_width,
-                                             &mut line_buffers[i]);
+        // imgpipe: each upsampler hands back the row to convert: its line buffer, or for a
+        // component at full resolution its row of the decoded plane, not copied.
+        let mut rows: [&[u8]; MAX_COMPONENTS] = [&[]; MAX_COMPONENTS];
+        for (((component, data), buffer), slot) in self.components.iter()
+            .zip(component_data)
+            .zip(line_buffers.iter_mut())
+            .zip(rows.iter_mut())
+        {
+            *slot = component.upsampler.upsample_row(data,
+                                                     component.width,
+                                                     component.height,
+                                                     component.row_stride,
+                                                     row,
+                                                     output_width,
+                                                     buffer);
         }
-        color_convert(&line_buffers, output);
+        color_convert(&rows[..component_count], output);
     }
 }
 
@@ -106,46 +119,47 @@ fn choose_upsampler(sampling_factors: (u8, u8),
 
 #[allow(clippy::too_many_arguments)]
 trait Upsample {
-    fn upsample_row(&self,
-                    input: &[u8],
-                    input_width: usize,
-                    input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    output_width: usize,
-                    output: &mut [u8]);
+    /// Upsamples row `row` of `input` into `output` and returns the row to convert (imgpipe:
+    /// `output`, or for [`UpsamplerH1V1`] the row of `input` itself).
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        input_width: usize,
+                        input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8];
 }
 
 impl Upsample for UpsamplerH1V1 {
-    fn upsample_row(&self,
-                    input: &[u8],
-                    _input_width: usize,
-                    _input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    output_width: usize,
-                    output: &mut [u8]) {
-        let input = &input[row * row_stride ..];
-
-        output[..output_width].copy_from_slice(&input[..output_width]);
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        _input_width: usize,
+                        _input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8] {
+        let _ = output;
+        &input[row * row_stride ..][..output_width]
     }
 }
 
 impl Upsample for UpsamplerH2V1 {
-    fn upsample_row(&self,
-                    input: &[u8],
-                    input_width: usize,
-                    _input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    _output_width: usize,
-                    output: &mut [u8]) {
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        input_width: usize,
+                        _input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        _output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8] {
         let input = &input[row * row_stride ..];
 
         if input_width == 1 {
             output[0] = input[0];
             output[1] = input[0];
-            return;
+            return output;
         }
 
         output[0] = input[0];
@@ -159,18 +173,19 @@ impl Upsample for UpsamplerH2V1 {
 
         output[(input_width - 1) * 2] = ((input[input_width - 1] as u32 * 3 + input[input_width - 2] as u32 + 2) >> 2) as u8;
         output[(input_width - 1) * 2 + 1] = input[input_width - 1];
+        output
     }
 }
 
 impl Upsample for UpsamplerH1V2 {
-    fn upsample_row(&self,
-                    input: &[u8],
-                    _input_width: usize,
-                    input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    output_width: usize,
-                    output: &mut [u8]) {
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        _input_width: usize,
+                        input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8] {
         let row_near = row as f32 / 2.0;
         // If row_near's fractional is 0.0 we want row_far to be the previous row and if it's 0.5 we
         // want it to be the next row.
@@ -179,24 +194,25 @@ impl Upsample for UpsamplerH1V2 {
         let input_near = &input[row_near as usize * row_stride ..];
         let input_far = &input[row_far as usize * row_stride ..];
 
-        let output = &mut output[..output_width];
+        let row_out = &mut output[..output_width];
         let input_near = &input_near[..output_width];
         let input_far = &input_far[..output_width];
         for i in 0..output_width {
-            output[i] = ((3 * input_near[i] as u32 + input_far[i] as u32 + 2) >> 2) as u8;
+            row_out[i] = ((3 * input_near[i] as u32 + input_far[i] as u32 + 2) >> 2) as u8;
         }
+        output
     }
 }
 
 impl Upsample for UpsamplerH2V2 {
-    fn upsample_row(&self,
-                    input: &[u8],
-                    input_width: usize,
-                    input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    _output_width: usize,
-                    output: &mut [u8]) {
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        input_width: usize,
+                        input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        _output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8] {
         let row_near = row as f32 / 2.0;
         // If row_near's fractional is 0.0 we want row_far to be the previous row and if it's 0.5 we
         // want it to be the next row.
@@ -209,7 +225,7 @@ impl Upsample for UpsamplerH2V2 {
             let value = ((3 * input_near[0] as u32 + input_far[0] as u32 + 2) >> 2) as u8;
             output[0] = value;
             output[1] = value;
-            return;
+            return output;
         }
 
         let mut t1 = 3 * input_near[0] as u32 + input_far[0] as u32;
@@ -237,19 +253,20 @@ impl Upsample for UpsamplerH2V2 {
         }
 
         output[input_width * 2 - 1] = ((t1 + 2) >> 2) as u8;
+        output
     }
 }
 
 impl Upsample for UpsamplerGeneric {
     // Uses nearest neighbor sampling
-    fn upsample_row(&self,
-                    input: &[u8],
-                    input_width: usize,
-                    _input_height: usize,
-                    row_stride: usize,
-                    row: usize,
-                    _output_width: usize,
-                    output: &mut [u8]) {
+    fn upsample_row<'a>(&self,
+                        input: &'a [u8],
+                        input_width: usize,
+                        _input_height: usize,
+                        row_stride: usize,
+                        row: usize,
+                        _output_width: usize,
+                        output: &'a mut [u8]) -> &'a [u8] {
         let mut index = 0;
         let start = (row / self.vertical_scaling_factor as usize) * row_stride;
         let input = &input[start..(start + input_width)];
@@ -259,6 +276,7 @@ impl Upsample for UpsamplerGeneric {
                 index += 1;
             }
         }
+        output
     }
 }
 

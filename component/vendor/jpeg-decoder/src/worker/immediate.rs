@@ -37,6 +37,11 @@ impl ImmediateWorker {
     }
 
     pub fn append_row_immediate(&mut self, (index, data): (usize, Vec<i16>)) {
+        self.append_row_in_place_immediate(index, &data);
+    }
+
+    /// imgpipe: [`Self::append_row_immediate`] on borrowed coefficients.
+    pub fn append_row_in_place_immediate(&mut self, index: usize, data: &[i16]) {
         // Convert coefficients from a MCU row to samples.
 
         let component = self.components[index].as_ref().unwrap();
@@ -71,6 +76,10 @@ impl Worker for ImmediateWorker {
     }
     fn append_row(&mut self, row: (usize, Vec<i16>)) -> Result<()> {
         self.append_row_immediate(row);
+        Ok(())
+    }
+    fn append_row_in_place(&mut self, index: usize, coefficients: &[i16]) -> Result<()> {
+        self.append_row_in_place_immediate(index, coefficients);
         Ok(())
     }
     fn get_result(&mut self, index: usize) -> Result<Vec<u8>> {

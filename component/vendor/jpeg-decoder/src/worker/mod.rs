@@ -25,6 +25,13 @@ pub trait Worker {
     fn start(&mut self, row_data: RowData) -> Result<()>;
     fn append_row(&mut self, row: (usize, Vec<i16>)) -> Result<()>;
     fn get_result(&mut self, index: usize) -> Result<Vec<u8>>;
+    /// imgpipe: one MCU row's coefficients by reference, so that the decoder need not make a
+    /// `Vec` for every row (a copy of the progressive coefficients, or a zeroed buffer swapped
+    /// in for the baseline ones). This default hands the worker a copy; the immediate worker,
+    /// the one in wasm, reads them in place.
+    fn append_row_in_place(&mut self, index: usize, coefficients: &[i16]) -> Result<()> {
+        self.append_row((index, coefficients.to_vec()))
+    }
     /// Default implementation for spawning multiple tasks.
     fn append_rows(&mut self, row: &mut dyn Iterator<Item = (usize, Vec<i16>)>) -> Result<()> {
         for item in row {
@@ -112,6 +119,8 @@ pub fn compute_image_parallel(
         let upsampler = Upsampler::new(components, output_size.width, output_size.height)?;
         let line_size = output_size.width as usize * components.len();
         let mut image = vec![0u8; line_size * output_size.height as usize];
+        // imgpipe: one set of line buffers for the whole image, not one allocated every row.
+        let mut line_buffers = upsampler.line_buffers();
 
         for (row, line) in image.chunks_mut(line_size).enumerate() {
             upsampler.upsample_and_interleave_row(
@@ -120,6 +129,7 @@ pub fn compute_image_parallel(
                 output_size.width as usize,
                 line,
                 color_convert_func,
+                &mut line_buffers,
             );
         }
 

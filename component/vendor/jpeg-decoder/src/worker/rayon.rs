@@ -212,6 +212,7 @@ pub fn compute_image_parallel(
                 output_size.width as usize,
                 line,
                 color_convert_func,
+                &mut upsampler.line_buffers(),
             );
         });
 
