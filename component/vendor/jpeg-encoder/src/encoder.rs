@@ -3,7 +3,7 @@ use crate::huffman::{CodingClass, HuffmanTable};
 use crate::image_buffer::*;
 use crate::marker::Marker;
 use crate::quantization::{QuantizationTable, QuantizationTableType};
-use crate::writer::{JfifWrite, JfifWriter, ZIGZAG};
+use crate::writer::{JfifWrite, JfifWriter};
 use crate::{EncodingError, PixelDensity};
 
 use alloc::vec;
@@ -1498,17 +1498,12 @@ pub(crate) trait Operations {
 
     #[inline(always)]
     fn quantize_block(block: &AlignedBlock, q_block: &mut AlignedBlock, table: &QuantizationTable) {
-        // imgpipe: quantise in natural order with SIMD, then reorder.
+        // imgpipe: quantise in natural order with SIMD, then reorder with shuffles.
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        {
-            let natural = table.quantize_natural_simd128(&block.data);
-            for i in 0..64 {
-                q_block.data[i] = natural[ZIGZAG[i] as usize & 0x3f];
-            }
-        }
+        table.quantize_zigzag_simd128(&block.data, &mut q_block.data);
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         for i in 0..64 {
-            let z = ZIGZAG[i] as usize & 0x3f;
+            let z = crate::writer::ZIGZAG[i] as usize & 0x3f;
             q_block.data[i] = table.quantize(block.data[z], z);
         }
     }

@@ -1,6 +1,9 @@
 use alloc::boxed::Box;
 use core::num::NonZeroU16;
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::writer::ZIGZAG;
+
 /// # Quantization table used for encoding
 ///
 /// Tables are based on tables from mozjpeg
@@ -212,6 +215,82 @@ pub struct QuantizationTable {
     corrections: [i32; 64],
 }
 
+/// imgpipe: the byte shuffles that put a block's eight natural-order rows into zig-zag order,
+/// derived from [`ZIGZAG`]: `ZIGZAG_SHUFFLES[k][s]` is step `s` of making zig-zag vector `k`
+/// (coefficients `8k .. 8k + 8`). Step 0 takes the lanes that come from rows 0 and 1; step `s`
+/// keeps every other lane where it is and adds the lanes from row `s + 1`. A step that adds
+/// nothing is the identity, which the compiler drops, so each vector costs a shuffle for each
+/// row it draws on after the first two.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const ZIGZAG_SHUFFLES: [[[usize; 16]; 7]; 8] = {
+    let mut shuffles = [[[0usize; 16]; 7]; 8];
+    let mut k = 0;
+    while k < 8 {
+        let mut step = 0;
+        while step < 7 {
+            let mut lane = 0;
+            while lane < 8 {
+                let natural = ZIGZAG[8 * k + lane] as usize;
+                let (row, column) = (natural / 8, natural % 8);
+                // Byte indices into the shuffle's two inputs: 0..16 the first, 16..32 the second.
+                let byte = if step == 0 && row <= 1 {
+                    16 * row + 2 * column
+                } else if step > 0 && row == step + 1 {
+                    16 + 2 * column
+                } else {
+                    // Placed by an earlier step, or by a later one: left where it is.
+                    2 * lane
+                };
+                shuffles[k][step][2 * lane] = byte;
+                shuffles[k][step][2 * lane + 1] = byte + 1;
+                lane += 1;
+            }
+            step += 1;
+        }
+        k += 1;
+    }
+    shuffles
+};
+
+/// imgpipe: one step of [`ZIGZAG_SHUFFLES`] on two vectors.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+macro_rules! zigzag_step {
+    ($k:literal, $s:literal, $a:expr, $b:expr) => {
+        i8x16_shuffle::<
+            { ZIGZAG_SHUFFLES[$k][$s][0] },
+            { ZIGZAG_SHUFFLES[$k][$s][1] },
+            { ZIGZAG_SHUFFLES[$k][$s][2] },
+            { ZIGZAG_SHUFFLES[$k][$s][3] },
+            { ZIGZAG_SHUFFLES[$k][$s][4] },
+            { ZIGZAG_SHUFFLES[$k][$s][5] },
+            { ZIGZAG_SHUFFLES[$k][$s][6] },
+            { ZIGZAG_SHUFFLES[$k][$s][7] },
+            { ZIGZAG_SHUFFLES[$k][$s][8] },
+            { ZIGZAG_SHUFFLES[$k][$s][9] },
+            { ZIGZAG_SHUFFLES[$k][$s][10] },
+            { ZIGZAG_SHUFFLES[$k][$s][11] },
+            { ZIGZAG_SHUFFLES[$k][$s][12] },
+            { ZIGZAG_SHUFFLES[$k][$s][13] },
+            { ZIGZAG_SHUFFLES[$k][$s][14] },
+            { ZIGZAG_SHUFFLES[$k][$s][15] },
+        >($a, $b)
+    };
+}
+
+/// imgpipe: zig-zag vector `k` (coefficients `8k .. 8k + 8`) of a block given as its eight
+/// natural-order rows.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+macro_rules! zigzag_vector {
+    ($rows:ident, $k:literal) => {{
+        let vector = zigzag_step!($k, 0, $rows[0], $rows[1]);
+        let vector = zigzag_step!($k, 1, vector, $rows[2]);
+        let vector = zigzag_step!($k, 2, vector, $rows[3]);
+        let vector = zigzag_step!($k, 3, vector, $rows[4]);
+        let vector = zigzag_step!($k, 4, vector, $rows[5]);
+        let vector = zigzag_step!($k, 5, vector, $rows[6]);
+        zigzag_step!($k, 6, vector, $rows[7])
+    }};
+}
 impl QuantizationTable {
     pub fn new_with_quality(
         table: &QuantizationTableType,
@@ -308,12 +387,13 @@ impl QuantizationTable {
         product as i16
     }
 
-    /// imgpipe: [`Self::quantize`] for a whole block in natural order, eight coefficients a
-    /// step in wasm SIMD, with the same integer arithmetic (products below 2^31, the result cut
-    /// to 16 bits as `as i16` does). The published code gathers in zig-zag order, which the
-    /// compiler can only do lane by lane.
+    /// imgpipe: [`Self::quantize`] for a whole block, eight coefficients a step in wasm SIMD,
+    /// with the same integer arithmetic (products below 2^31, the result cut to 16 bits as
+    /// `as i16` does), written in zig-zag order. The published code gathers in zig-zag order,
+    /// which the compiler can only do lane by lane; here the block is quantised in natural
+    /// order, row by row, and the rows are reordered with constant shuffles.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    pub fn quantize_natural_simd128(&self, data: &[i16; 64]) -> [i16; 64] {
+    pub fn quantize_zigzag_simd128(&self, data: &[i16; 64], out: &mut [i16; 64]) {
         use core::arch::wasm32::*;
 
         #[inline(always)]
@@ -327,8 +407,8 @@ impl QuantizationTable {
             v128_bitselect(i32x4_neg(product), product, i32x4_lt(value, i32x4_splat(0)))
         }
 
-        let mut out = [0i16; 64];
-        for i in (0..64).step_by(8) {
+        let rows: [v128; 8] = core::array::from_fn(|row| {
+            let i = row * 8;
             let d = &data[i..i + 8];
             let lanes = i16x8(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
             let low = quarter(
@@ -342,14 +422,24 @@ impl QuantizationTable {
                 &self.reciprocals[i + 4..i + 8],
             );
             // The low 16 bits of each 32-bit lane.
-            let packed = i8x16_shuffle::<0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29>(
-                low, high,
-            );
-            for (lane, slot) in out[i..i + 8].iter_mut().enumerate() {
-                *slot = extract(packed, lane);
+            i8x16_shuffle::<0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29>(low, high)
+        });
+
+        let zigzag = [
+            zigzag_vector!(rows, 0),
+            zigzag_vector!(rows, 1),
+            zigzag_vector!(rows, 2),
+            zigzag_vector!(rows, 3),
+            zigzag_vector!(rows, 4),
+            zigzag_vector!(rows, 5),
+            zigzag_vector!(rows, 6),
+            zigzag_vector!(rows, 7),
+        ];
+        for (vector, out) in zigzag.iter().zip(out.chunks_exact_mut(8)) {
+            for (lane, slot) in out.iter_mut().enumerate() {
+                *slot = extract(*vector, lane);
             }
         }
-        out
     }
 }
 
