@@ -17,7 +17,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{CpuExtensions, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{
+    CpuExtensions, Filter, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer,
+};
 
 /// `width` x `height` pixels of `channels` bytes of seeded noise: every tap's weight shows in
 /// the sums.
@@ -111,4 +113,74 @@ fn the_patched_kernels_give_the_scalar_code_s_pixels() {
         }
     }
     assert_eq!(cases, 3 * 3 * 10 * 4 * 3);
+}
+
+/// The published crate's Lanczos3 weight, `sinc(x) sinc(x / 3)` with two sines, which the patch
+/// computes with one (PATCHES.md).
+fn published_lanczos3(x: f64) -> f64 {
+    fn sinc(x: f64) -> f64 {
+        if x == 0.0 {
+            1.0
+        } else {
+            let x = x * std::f64::consts::PI;
+            x.sin() / x
+        }
+    }
+    if (-3.0..3.0).contains(&x) {
+        sinc(x) * sinc(x / 3.0)
+    } else {
+        0.0
+    }
+}
+
+#[test]
+fn the_one_sine_lanczos3_gives_the_published_pixels() {
+    let published = FilterType::Custom(Filter::new("lanczos3", published_lanczos3, 3.0).unwrap());
+    let mut cases = 0;
+    for (index, &(width, height)) in [(97, 61), (331, 45), (1363, 37), (2725, 9)]
+        .iter()
+        .enumerate()
+    {
+        let src = noise(width, height, 3, index as u32 + 7);
+        // Shrinking (W1 is 1.893: 1363 to 720) and enlarging, with and without a crop.
+        for scale in [0.4, 0.77, 1.1, 1.5, 1.893, 2.0, 2.67, 3.785, 5.0] {
+            let to = (
+                ((f64::from(width) / scale) as u32).max(1),
+                ((f64::from(height) / scale) as u32).max(1),
+            );
+            for crop in [None, Some(0.37)] {
+                let options = |filter| {
+                    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
+                    match crop {
+                        Some(left) => options.crop(
+                            left,
+                            left,
+                            f64::from(width) - left - 1.3,
+                            f64::from(height) - left,
+                        ),
+                        None => options,
+                    }
+                };
+                let size = (width, height);
+                let patched = resize(
+                    &src,
+                    PixelType::U8x3,
+                    size,
+                    to,
+                    &options(FilterType::Lanczos3),
+                    None,
+                );
+                let reference = resize(&src, PixelType::U8x3, size, to, &options(published), None);
+                assert!(
+                    patched == reference,
+                    "{width}x{height} to {}x{}, crop {crop:?}: the one-sine Lanczos3 gives other \
+                     pixels than the published two-sine one",
+                    to.0,
+                    to.1
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 4 * 9 * 2);
 }
