@@ -252,16 +252,6 @@ fn gaussian_filter(x: f64) -> f64 {
 }
 
 #[inline]
-fn sinc_filter(mut x: f64) -> f64 {
-    if x == 0.0 {
-        1.0
-    } else {
-        x *= PI;
-        x.sin() / x
-    }
-}
-
-#[inline]
 fn lanczos_filter(x: f64) -> f64 {
     // truncated sinc
     if (-3.0..3.0).contains(&x) {
@@ -269,6 +259,7 @@ fn lanczos_filter(x: f64) -> f64 {
         // identity gives `sin(pi x) = s (3 - 4 s^2)`, so `sinc(x) sinc(x / 3)` is
         // `3 s^2 (3 - 4 s^2) / (pi x)^2`. In wasm `sin` is software (argument reduction and a
         // polynomial), and computing the coefficients was about 2% of a 720x588 resize call.
+        // (The published `sinc_filter`, used only here, is gone.)
         if x == 0.0 {
             return 1.0;
         }
