@@ -18,7 +18,7 @@ use wasmtime_wasi_http::{
 
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::metrics::{InFlight, Metered, Refusal};
+use super::metrics::{Counted, Metered, Refusal};
 use super::{Shared, host_answer};
 use imgpipe_names::{ErrorKind, HttpProblem, Problem};
 
@@ -159,7 +159,7 @@ pub async fn serve(
     let pre: ProxyPre<State> = shared.pre.clone();
     shared.metrics.instances.fetch_add(1, Ordering::Relaxed);
     let deadline = tokio::time::Instant::now() + shared.config.time_limit;
-    let in_flight = InFlight::new(&shared.metrics);
+    let in_flight = Counted::in_flight(&shared.metrics);
     let task = tokio::spawn(async move {
         let _slot = (permit, in_flight);
         tokio::time::timeout_at(deadline, async move {
@@ -239,7 +239,7 @@ pub(super) fn trap_answer(shared: &Shared, why: Refusal, detail: &str) -> Answer
         Refusal::Busy => (
             HttpProblem::Busy.into(),
             format!(
-                "all {} slots stayed busy for {:?}; try again",
+                "all {} request slots stayed busy for {:?}; try again",
                 config.max_concurrency, config.queue_timeout
             ),
         ),

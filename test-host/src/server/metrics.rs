@@ -56,9 +56,21 @@ pub struct Metrics {
     bytes_out: AtomicU64,
     pub instances: AtomicU64,
     pub in_flight: AtomicU64,
+    /// Requests waiting for a slot.
+    pub waiting: AtomicU64,
+    /// The cap on requests in flight (`--max-concurrency`).
+    slots: AtomicU64,
 }
 
 impl Metrics {
+    /// Counters at zero for a server of `slots` slots.
+    pub fn with_slots(slots: u32) -> Metrics {
+        Metrics {
+            slots: u64::from(slots).into(),
+            ..Metrics::default()
+        }
+    }
+
     /// Records a finished response.
     pub fn record(&self, status: u16, bytes: u64, started: Instant) {
         let seconds = started.elapsed().as_secs_f64();
@@ -148,28 +160,57 @@ impl Metrics {
             "Component instances created (one per request).",
             self.instances.load(Ordering::Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "# HELP imgpipe_http_in_flight Requests being served now.\n# TYPE imgpipe_http_in_flight gauge\nimgpipe_http_in_flight {}",
-            self.in_flight.load(Ordering::Relaxed)
+        let gauge = |out: &mut String, name: &str, help: &str, value: &AtomicU64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {}",
+                value.load(Ordering::Relaxed)
+            );
+        };
+        gauge(
+            &mut out,
+            "imgpipe_http_in_flight",
+            "Requests being served now.",
+            &self.in_flight,
+        );
+        gauge(
+            &mut out,
+            "imgpipe_http_waiting",
+            "Requests waiting for a slot.",
+            &self.waiting,
+        );
+        gauge(
+            &mut out,
+            "imgpipe_http_slots",
+            "Requests served at once at most; more wait for a slot.",
+            &self.slots,
         );
         out
     }
 }
 
-/// Counts a request in flight for as long as it lives (held by the request's instance task).
-pub struct InFlight(Arc<Metrics>);
+/// Adds one to a gauge for as long as it lives: a request in flight (held by the request's
+/// instance task), or one waiting for a slot.
+pub struct Counted(Arc<Metrics>, fn(&Metrics) -> &AtomicU64);
 
-impl InFlight {
-    pub fn new(metrics: &Arc<Metrics>) -> InFlight {
-        metrics.in_flight.fetch_add(1, Ordering::Relaxed);
-        InFlight(metrics.clone())
+impl Counted {
+    pub fn in_flight(metrics: &Arc<Metrics>) -> Counted {
+        Counted::new(metrics, |m| &m.in_flight)
+    }
+
+    pub fn waiting(metrics: &Arc<Metrics>) -> Counted {
+        Counted::new(metrics, |m| &m.waiting)
+    }
+
+    fn new(metrics: &Arc<Metrics>, gauge: fn(&Metrics) -> &AtomicU64) -> Counted {
+        gauge(metrics).fetch_add(1, Ordering::Relaxed);
+        Counted(metrics.clone(), gauge)
     }
 }
 
-impl Drop for InFlight {
+impl Drop for Counted {
     fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+        (self.1)(&self.0).fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -265,5 +306,12 @@ mod tests {
         assert!(text.contains("imgpipe_http_refusals_total{reason=\"busy\"} 1"));
         assert!(text.contains("imgpipe_http_request_duration_seconds_count 2"));
         assert!(text.contains("imgpipe_http_response_bytes_total 1080"));
+        let waiting = Counted::waiting(&Arc::new(m));
+        let text = waiting.0.render();
+        assert!(text.contains("imgpipe_http_waiting 1"), "{text}");
+        assert!(text.contains("imgpipe_http_in_flight 0"), "{text}");
+        let metrics = waiting.0.clone();
+        drop(waiting);
+        assert!(metrics.render().contains("imgpipe_http_waiting 0"));
     }
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use imgpipe::server::{Server, ServerConfig, served_component_path, shutdown_signal};
+use imgpipe::server::{
+    Server, ServerConfig, default_concurrency, served_component_path, shutdown_signal,
+};
 use wasmtime::Result;
 use wasmtime::error::Context;
 
@@ -27,9 +29,10 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30.0)]
     time_limit_secs: f64,
-    /// Requests served at once (1 to 1000); more wait for a slot.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    max_concurrency: u16,
+    /// Requests served at once (1 to 1000; default twice the processor cores); more wait for a
+    /// slot, first come first served.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    max_concurrency: Option<u16>,
     /// Longest a request waits for a slot before a 503, in seconds.
     #[arg(long, default_value_t = 10.0)]
     queue_timeout_secs: f64,
@@ -59,7 +62,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
         memory_limit: usize::from(args.memory_limit_mib) << 20,
         time_limit: Duration::try_from_secs_f64(args.time_limit_secs)
             .context("--time-limit-secs")?,
-        max_concurrency: usize::from(args.max_concurrency),
+        max_concurrency: args
+            .max_concurrency
+            .map_or_else(|| default_concurrency().min(1000), usize::from),
         queue_timeout: Duration::try_from_secs_f64(args.queue_timeout_secs)
             .context("--queue-timeout-secs")?,
         header_timeout: Duration::try_from_secs_f64(args.header_timeout_secs)

@@ -249,3 +249,99 @@ fn a_client_that_trickles_its_headers_is_cut_off() {
     );
     assert_eq!(get(server, "/health").status, 200);
 }
+
+/// The value of one gauge or counter line of `GET /metrics`.
+fn metric(server: &Server, name: &str) -> String {
+    let text = String::from_utf8(get(server, "/metrics").body).unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .to_string()
+}
+
+/// Polls `/metrics` until `name` reads `value` (for up to 30 s).
+fn wait_for_metric(server: &Server, name: &str, value: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while metric(server, name) != value {
+        assert!(Instant::now() < deadline, "{name} never reached {value}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn by_default_twice_the_cores_are_served_at_once() {
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let server = &servers()[0];
+    healthy(server);
+    assert_eq!(
+        metric(server, "imgpipe_http_slots"),
+        (2 * cores).min(1000).to_string()
+    );
+}
+
+#[test]
+fn a_request_over_the_cap_waits_for_a_slot_first_come_first_served() {
+    let owned = Owned::ours(&["--max-concurrency", "1"]);
+    let server = &owned.server;
+    healthy(server);
+    assert_eq!(metric(server, "imgpipe_http_slots"), "1");
+    let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
+    let small = crate::fixture("sharp/320x240.jpg");
+    let (slow, quick) = std::thread::scope(|scope| {
+        // An AVIF encode of W1 takes seconds: the one slot stays taken meanwhile.
+        let slow = scope.spawn(|| {
+            let reply = post(server, "/process?w=720&format=avif&q=50", &[], &w1);
+            (reply, Instant::now())
+        });
+        wait_for_metric(server, "imgpipe_http_in_flight", "1");
+        let quick = scope.spawn(|| {
+            let reply = post(server, "/process?w=100", &[], &small);
+            (reply, Instant::now())
+        });
+        wait_for_metric(server, "imgpipe_http_waiting", "1");
+        assert_eq!(metric(server, "imgpipe_http_in_flight"), "1");
+        (slow.join().unwrap(), quick.join().unwrap())
+    });
+    assert_eq!(slow.0.status, 200);
+    assert_eq!(quick.0.status, 200);
+    assert_eq!(crate::decode(&quick.0.body).dimensions(), (100, 75));
+    assert!(slow.1 <= quick.1, "the waiting request was served first");
+    assert_eq!(metric(server, "imgpipe_http_waiting"), "0");
+}
+
+#[test]
+fn a_request_that_waits_past_the_queue_timeout_is_refused_busy() {
+    let owned = Owned::ours(&["--max-concurrency", "1", "--queue-timeout-secs", "0"]);
+    let server = &owned.server;
+    healthy(server);
+    let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
+    let small = crate::fixture("sharp/320x240.jpg");
+    let slow = std::thread::scope(|scope| {
+        let slow = scope.spawn(|| post(server, "/process?w=720&format=avif&q=50", &[], &w1));
+        wait_for_metric(server, "imgpipe_http_in_flight", "1");
+        let reply = post(server, "/process?w=100", &[], &small);
+        assert_eq!(
+            reply.status,
+            503,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let json = reply.json();
+        assert_eq!(json["error"], "busy");
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("all 1 request slots"),
+            "{json}"
+        );
+        slow.join().unwrap()
+    });
+    assert_eq!(slow.status, 200);
+    assert_eq!(
+        metric(server, "imgpipe_http_refusals_total{reason=\"busy\"}"),
+        "1"
+    );
+    // The slot is free again.
+    assert_eq!(post(server, "/process?w=100", &[], &small).status, 200);
+}
