@@ -8,7 +8,9 @@ use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, Imag
 use crate::color::{Declared, Plan};
 use crate::error::{Error, Result};
 use crate::metadata::Metadata;
+use crate::options::Filter;
 use crate::raster::Raster;
+use crate::resize;
 
 pub use imgpipe_names::InputFormat;
 
@@ -234,6 +236,39 @@ impl<'a> Source<'a> {
             }
         };
         Ok((raster.drop_opaque_alpha(), converted))
+    }
+
+    /// [`Source::decode`], then [`resize::resize`] to `plan` (made for the image's `full`
+    /// size). A YCbCr JPEG takes a shorter way: its planes are resized before they are
+    /// converted to RGB ([`resize::resample_ycbcr`]).
+    pub fn decode_resized(
+        self,
+        at_least: Option<(u32, u32)>,
+        colour: &Plan,
+        full: (u32, u32),
+        plan: &resize::Plan,
+        filter: Filter,
+    ) -> Result<(Raster, bool)> {
+        let Decoder::Jpeg(mut decoder) = self.decoder else {
+            let (raster, converted) = self.decode(at_least, colour)?;
+            return Ok((resize::resize(raster, full, plan, filter)?, converted));
+        };
+        scale_jpeg(&mut decoder, &self.info, at_least)?;
+        let decoded = decoder.decode_planar().map_err(jpeg_error)?;
+        let out = decoder
+            .info()
+            .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
+        let size = (u32::from(out.width), u32::from(out.height));
+        match decoded {
+            jpeg_decoder::Decoded::YCbCr(planes) => Ok((
+                resize::resample_ycbcr(&planes, size, full, plan, filter)?,
+                false,
+            )),
+            jpeg_decoder::Decoded::Pixels(pixels) => {
+                let (raster, converted) = jpeg_raster(pixels, out, colour)?;
+                Ok((resize::resize(raster, full, plan, filter)?, converted))
+            }
+        }
     }
 }
 
@@ -548,6 +583,20 @@ fn decode_jpeg(
     at_least: Option<(u32, u32)>,
     colour: &Plan,
 ) -> Result<(Raster, bool)> {
+    scale_jpeg(&mut decoder, &info, at_least)?;
+    let pixels = decoder.decode().map_err(jpeg_error)?;
+    let out = decoder
+        .info()
+        .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
+    jpeg_raster(pixels, out, colour)
+}
+
+/// Asks the decoder for the smallest DCT scale that still covers `at_least`.
+fn scale_jpeg(
+    decoder: &mut jpeg_decoder::Decoder<JpegBytes<'_>>,
+    info: &Info,
+    at_least: Option<(u32, u32)>,
+) -> Result<()> {
     if let Some(at_least) = at_least {
         let (w, h) = jpeg_scaled_size(info.width, info.height, at_least);
         if (w, h) != (info.width, info.height) {
@@ -559,10 +608,16 @@ fn decode_jpeg(
             decoder.scale(request.0, request.1).map_err(jpeg_error)?;
         }
     }
-    let pixels = decoder.decode().map_err(jpeg_error)?;
-    let out = decoder
-        .info()
-        .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
+    Ok(())
+}
+
+/// The raster of a decoded JPEG's interleaved pixels (`out` describes them); CMYK is
+/// converted by `colour` here, as [`Source::decode`] says.
+fn jpeg_raster(
+    pixels: Vec<u8>,
+    out: jpeg_decoder::ImageInfo,
+    colour: &Plan,
+) -> Result<(Raster, bool)> {
     let (width, height) = (u32::from(out.width), u32::from(out.height));
     let expected = width as usize * height as usize * out.pixel_format.pixel_bytes();
     if pixels.len() < expected {

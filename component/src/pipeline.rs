@@ -5,8 +5,8 @@
 //! Each stage is its own module; this one only orders them.
 //!
 //! Most requests take the direct path: the geometry is planned from the header, the image is
-//! decoded (at 1/2, 1/4 or 1/8 where that loses nothing), resized in the stored frame and turned
-//! once, small. `trim` and turns that are not quarter turns need the whole upright image first,
+//! decoded (at 1/2, 1/4 or 1/8 where that loses nothing), resized in the stored frame (a YCbCr
+//! JPEG plane by plane, converted to RGB at the output size) and turned once, small. `trim` and turns that are not quarter turns need the whole upright image first,
 //! so they take the materialised path: decode, turn, trim and rotate at full size, then plan.
 
 use crate::decode::{Info, Source};
@@ -301,8 +301,8 @@ fn direct(
 
     let at_least =
         (opts.fast_shrink_on_load && stored.resamples(full)).then(|| stored.whole_scaled(full));
-    let (raster, converted) = source.decode(at_least, colour)?;
-    if let Some(method) = smart_crop(opts) {
+    let (mut raster, converted) = if let Some(method) = smart_crop(opts) {
+        let (raster, converted) = source.decode(at_least, colour)?;
         let view = analysis_view(&raster, full, &stored, composed)?;
         plan = resize::plan(
             shown.0,
@@ -311,8 +311,13 @@ fn direct(
             smart::focus(&view, crop_share(&plan), method),
         );
         stored = plan.stored(composed, stored_region);
-    }
-    let mut raster = resize::resize(raster, full, &stored, opts.filter)?;
+        (
+            resize::resize(raster, full, &stored, opts.filter)?,
+            converted,
+        )
+    } else {
+        source.decode_resized(at_least, colour, full, &stored, opts.filter)?
+    };
     // An 8-bit RGB conversion waits for the resized raster: it costs per pixel, and the resize
     // works on the encoded values either way, so the order changes no colour measurably.
     if !converted {

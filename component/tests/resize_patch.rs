@@ -1,6 +1,6 @@
 //! The patched fast_image_resize (`component/vendor/fast_image_resize`, PATCHES.md) must give
 //! the pixels the published 6.1.0 gives. The patch changes only wasm32 simd128 kernels (the
-//! horizontal pass for 8-bit RGB, and the vertical pass every 8-bit pixel type shares), which
+//! horizontal pass for 8-bit RGB and grey, and the vertical pass every 8-bit pixel type shares), which
 //! exist only in wasm: `scripts/test-wasm-jpeg` runs this test there. The reference is the
 //! crate's own scalar code (`CpuExtensions::None`), which for 8-bit images computes the same
 //! integer sums with the same rounding as every SIMD kernel, so all of them give the same
@@ -8,10 +8,12 @@
 //!
 //! The cases cover what the patch spells out and where it hands back to the published loops:
 //! shrinking by 1.1x to 4x gives windows of 2 to 25 taps (the patch writes out up to 19
-//! horizontally and 17 vertically), odd and even counts, rows whose width leaves bytes after
-//! the 32-byte chunks, the right edge (whose last output pixels take the published loops) and
-//! crops that start windows between pixels; in RGB (the photos' type) and RGBA (images with
-//! alpha, premultiplied around the resize) and grey.
+//! horizontally and 17 vertically for RGB, and takes up to 16 in one load for grey), odd and
+//! even counts, rows whose width leaves bytes after the 32-byte chunks, the right edge (whose
+//! last output pixels take the published loops) and crops that start windows between pixels;
+//! enlarging by 1.05x (a JPEG's chroma resized to the output, `resize::resample_ycbcr`) and 2x;
+//! in RGB (the photos' type) and RGBA (images with alpha, premultiplied around the resize) and
+//! grey (each plane of a JPEG).
 
 // Test code: a panic here is a failed test, which is what these lints guard against elsewhere.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -76,7 +78,9 @@ fn the_patched_kernels_give_the_scalar_code_s_pixels() {
     ] {
         for (index, &(width, height)) in [(97, 61), (331, 45), (1363, 37)].iter().enumerate() {
             let src = noise(width, height, channels, index as u32 + 1);
-            for shrink in [1.1, 1.3, 1.5, 1.89, 2.0, 2.4, 2.67, 3.0, 3.3, 4.0] {
+            for shrink in [
+                0.5, 0.95, 1.1, 1.3, 1.5, 1.89, 2.0, 2.4, 2.67, 3.0, 3.3, 4.0,
+            ] {
                 let to = (
                     ((f64::from(width) / shrink) as u32).max(1),
                     ((f64::from(height) / shrink) as u32).max(1),
@@ -112,7 +116,7 @@ fn the_patched_kernels_give_the_scalar_code_s_pixels() {
             }
         }
     }
-    assert_eq!(cases, 3 * 3 * 10 * 4 * 3);
+    assert_eq!(cases, 3 * 3 * 12 * 4 * 3);
 }
 
 /// The published crate's Lanczos3 weight, `sinc(x) sinc(x / 3)` with two sines, which the patch

@@ -179,7 +179,8 @@ fn shrink_on_load_costs_little_quality() {
         psnr(&decode(&slow.image), &expected),
     );
     assert!(ps > 35.0, "full decode {ps:.2} dB");
-    // Measured: 39.1 dB against the full-decode reference (56.3 dB for the full decode itself).
+    // Measured: 39.0 dB against the full-decode reference (52.3 dB for the full decode itself;
+    // 39.1 and 56.3 when the decoded image was converted to RGB before the resize).
     assert!(pf > 36.0, "shrink-on-load {pf:.2} dB vs full {ps:.2} dB");
 }
 

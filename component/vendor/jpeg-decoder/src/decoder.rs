@@ -128,6 +128,46 @@ pub struct Decoder<R> {
 
     // Maximum allowed size of decoded image buffer
     decoding_buffer_size_limit: usize,
+
+    // imgpipe: set by `decode_planar`: a YCbCr image's planes are kept here instead of being
+    // upsampled and converted.
+    keep_ycbcr_planes: bool,
+    ycbcr_planes: Option<[Plane; 3]>,
+}
+
+/// imgpipe: one decoded component of an image, before chroma upsampling and colour
+/// conversion.
+#[derive(Debug, Clone)]
+pub struct Plane {
+    /// The samples, row after row, `stride` bytes apart; at least `height` rows.
+    pub data: Vec<u8>,
+    /// Samples of each row that belong to the image (the rest pad it to whole blocks).
+    pub width: usize,
+    /// Rows that belong to the image.
+    pub height: usize,
+    /// Bytes from one row to the next.
+    pub stride: usize,
+    /// This component's horizontal sampling factor and the largest of the frame's: the plane
+    /// covers `.0 / .1` of the image's width (1/2 for the chroma of 4:2:0, 1 for the luma).
+    pub horizontal: (u8, u8),
+    /// The same for the height.
+    pub vertical: (u8, u8),
+}
+
+/// imgpipe: what [`Decoder::decode_planar`] gives.
+#[derive(Debug)]
+pub enum Decoded {
+    /// Interleaved pixels, as [`Decoder::decode`] gives them.
+    Pixels(Vec<u8>),
+    /// A YCbCr image's three planes (Y, Cb, Cr), for a caller that resizes them before it
+    /// converts them to RGB (see [`ycbcr_to_rgb_row`]).
+    YCbCr([Plane; 3]),
+}
+
+/// imgpipe: converts a row of full-range YCbCr (JFIF) samples to interleaved RGB, as the
+/// decoder itself does; `rgb` holds three bytes per sample of the shortest row.
+pub fn ycbcr_to_rgb_row(y: &[u8], cb: &[u8], cr: &[u8], rgb: &mut [u8]) {
+    color_convert_line_ycbcr(&[y, cb, cr], rgb);
 }
 
 impl<R: BufRead> Decoder<R> {
@@ -151,6 +191,8 @@ impl<R: BufRead> Decoder<R> {
             coefficients: Vec::new(),
             coefficients_finished: [0; MAX_COMPONENTS],
             decoding_buffer_size_limit: usize::MAX,
+            keep_ycbcr_planes: false,
+            ycbcr_planes: None,
         }
     }
 
@@ -293,6 +335,20 @@ impl<R: BufRead> Decoder<R> {
     /// Decodes the image and returns the decoded pixels if successful.
     pub fn decode(&mut self) -> Result<Vec<u8>> {
         WorkerScope::with(|worker| self.decode_internal(false, worker))
+    }
+
+    /// imgpipe: [`Decoder::decode`], except that a YCbCr image (three components, colour
+    /// transform YCbCr, not lossless) comes back as its planes, at the decoded (possibly
+    /// scaled) size, without chroma upsampling or colour conversion.
+    pub fn decode_planar(&mut self) -> Result<Decoded> {
+        self.keep_ycbcr_planes = true;
+        let pixels = self.decode();
+        self.keep_ycbcr_planes = false;
+        let pixels = pixels?;
+        Ok(match self.ycbcr_planes.take() {
+            Some(planes) => Decoded::YCbCr(planes),
+            None => Decoded::Pixels(pixels),
+        })
     }
 
     fn decode_internal(
@@ -686,6 +742,13 @@ impl<R: BufRead> Decoder<R> {
 
         if frame.coding_process == CodingProcess::Lossless {
             compute_image_lossless(frame, planes_u16)
+        } else if self.keep_ycbcr_planes
+            && frame.components.len() == 3
+            && planes.len() == 3
+            && self.determine_color_transform() == ColorTransform::YCbCr
+        {
+            self.ycbcr_planes = Some(ycbcr_planes(&frame.components, planes)?);
+            Ok(Vec::new())
         } else {
             compute_image(
                 &frame.components,
@@ -1220,6 +1283,30 @@ fn decode_block_successive_approximation<R: BufRead>(
     }
 
     Ok(())
+}
+
+/// imgpipe: the three decoded planes with their sizes, as `compute_image` would read them.
+fn ycbcr_planes(components: &[Component], planes: Vec<Vec<u8>>) -> Result<[Plane; 3]> {
+    let h_max = components.iter().map(|c| c.horizontal_sampling_factor).max().unwrap_or(1);
+    let v_max = components.iter().map(|c| c.vertical_sampling_factor).max().unwrap_or(1);
+    let mut out = components.iter().zip(planes).map(|(component, data)| {
+        let width = usize::from(component.size.width);
+        let height = usize::from(component.size.height);
+        let stride = usize::from(component.block_size.width) * component.dct_scale;
+        if data.is_empty() || data.len() < stride * height || width > stride {
+            return Err(Error::Format("not all components have data".to_owned()));
+        }
+        Ok(Plane {
+            data,
+            width,
+            height,
+            stride,
+            horizontal: (component.horizontal_sampling_factor, h_max),
+            vertical: (component.vertical_sampling_factor, v_max),
+        })
+    });
+    let mut next = || out.next().unwrap_or_else(|| Err(Error::Format("missing component".to_owned())));
+    Ok([next()?, next()?, next()?])
 }
 
 fn compute_image(
