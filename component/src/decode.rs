@@ -249,9 +249,15 @@ impl<'a> Source<'a> {
         plan: &resize::Plan,
         filter: Filter,
     ) -> Result<(Raster, bool)> {
-        let Decoder::Jpeg(mut decoder) = self.decoder else {
-            let (raster, converted) = self.decode(at_least, colour)?;
-            return Ok((resize::resize(raster, full, plan, filter)?, converted));
+        let mut decoder = match self.decoder {
+            Decoder::Jpeg(decoder) if plan.resamples(full) => decoder,
+            // Without a resize the decoder's own conversion (and chroma upsampling) is the
+            // whole job.
+            decoder => {
+                let source = Source { decoder, ..self };
+                let (raster, converted) = source.decode(at_least, colour)?;
+                return Ok((resize::resize(raster, full, plan, filter)?, converted));
+            }
         };
         scale_jpeg(&mut decoder, &self.info, at_least)?;
         let decoded = decoder.decode_planar().map_err(jpeg_error)?;

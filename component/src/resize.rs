@@ -1,7 +1,7 @@
 //! Geometry (which size, which crop, which canvas for each fit mode) and the resampling itself,
 //! with `fast_image_resize` (SIMD128 on wasm32, premultiplied alpha).
 
-use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::images::{CroppedImage, Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
 use crate::error::{Error, Result};
@@ -240,8 +240,16 @@ pub fn resample_ycbcr(
         );
         let rows = u32::try_from(plane.data.len() / plane.stride.max(1)).map_err(resize_error)?;
         let stride = u32::try_from(plane.stride).map_err(resize_error)?;
-        let source =
+        let padded =
             ImageRef::new(stride, rows, &plane.data, PixelType::U8).map_err(resize_error)?;
+        // Only the plane's own samples: the rest pad it to whole blocks, and a file may hold
+        // anything there. The filter's window stops at this edge, as it does at the edge of
+        // an RGB raster.
+        let (width, height) = (
+            u32::try_from(plane.width).map_err(resize_error)?,
+            u32::try_from(plane.height).map_err(resize_error)?,
+        );
+        let source = CroppedImage::new(&padded, 0, 0, width, height).map_err(resize_error)?;
         let mut dst = Image::new(crop.width, crop.height, PixelType::U8);
         let options = ResizeOptions::new()
             .resize_alg(algorithm(filter))
@@ -251,8 +259,8 @@ pub fn resample_ycbcr(
             .map_err(resize_error)?;
         resized.push(dst.into_vec());
     }
-    let out_width = crop.width as usize;
-    let mut data = vec![0; out_width * crop.height as usize * 3];
+    let out_width = (crop.width as usize).max(1);
+    let mut data = vec![0; crop.width as usize * crop.height as usize * 3];
     if let [y, cb, cr] = resized.as_slice() {
         let rows = y
             .chunks_exact(out_width)
@@ -620,5 +628,49 @@ mod tests {
             }
         }
         eprintln!("worst: scaled {scaled_worst:.1} dB, whole {whole_worst:.1} dB");
+    }
+
+    /// Whatever a JPEG holds past its edge in the last blocks (the encoder's padding, or what
+    /// a lossless crop left there) stays out of the resized image. The file here is a 32x32
+    /// mid-grey picture with magenta in its last 7 columns and rows, declared 25x25. Measured:
+    /// at most 11 levels from the grey (8 converting first, the blocks' ringing); 43 when the
+    /// planes' padding was resized with them.
+    #[test]
+    fn a_jpeg_s_padding_stays_out_of_its_planes_resized() {
+        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+
+        let mut rgb = Vec::new();
+        for y in 0..32 {
+            for x in 0..32 {
+                rgb.extend(if x < 25 && y < 25 {
+                    [128, 128, 128]
+                } else {
+                    [255, 0, 255]
+                });
+            }
+        }
+        for sampling in [SamplingFactor::R_4_2_0, SamplingFactor::R_4_4_4] {
+            let mut jpeg = Vec::new();
+            let mut encoder = Encoder::new(&mut jpeg, 95);
+            encoder.set_sampling_factor(sampling);
+            encoder.encode(&rgb, 32, 32, ColorType::Rgb).unwrap();
+            // The frame header (SOF0): height, then width, after the length and precision.
+            let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+            jpeg[sof + 5..sof + 9].copy_from_slice(&[0, 25, 0, 25]);
+            let full = (25, 25);
+            for scaled in [(40, 40), (12, 12)] {
+                let plan = plan_for(whole(full), scaled);
+                let (first, planar) = both_ways(&jpeg, full, &plan, None);
+                let off = |r: &Raster| r.data.iter().map(|&v| v.abs_diff(128)).max().unwrap();
+                // The blocks' own ringing reaches into the picture either way.
+                assert!(
+                    off(&planar) <= off(&first) + 4,
+                    "{sampling:?} to {scaled:?}: {} levels from the grey, against {} \
+                     converting first",
+                    off(&planar),
+                    off(&first)
+                );
+            }
+        }
     }
 }

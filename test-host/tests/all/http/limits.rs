@@ -284,6 +284,8 @@ fn a_request_over_the_cap_waits_for_a_slot_first_come_first_served() {
     let owned = Owned::ours(&["--max-concurrency", "1"]);
     let server = &owned.server;
     healthy(server);
+    // The slot is given back when an instance is gone, a little after its answer.
+    wait_for_metric(server, "imgpipe_http_in_flight", "0");
     assert_eq!(metric(server, "imgpipe_http_slots"), "1");
     let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
     let small = crate::fixture("sharp/320x240.jpg");
@@ -314,6 +316,7 @@ fn a_request_that_waits_past_the_queue_timeout_is_refused_busy() {
     let owned = Owned::ours(&["--max-concurrency", "1", "--queue-timeout-secs", "0"]);
     let server = &owned.server;
     healthy(server);
+    wait_for_metric(server, "imgpipe_http_in_flight", "0");
     let w1 = crate::fixture("sharp/2569067123_aca715a2ee_o.jpg");
     let small = crate::fixture("sharp/320x240.jpg");
     let slow = std::thread::scope(|scope| {
@@ -342,6 +345,7 @@ fn a_request_that_waits_past_the_queue_timeout_is_refused_busy() {
         metric(server, "imgpipe_http_refusals_total{reason=\"busy\"}"),
         "1"
     );
-    // The slot is free again.
+    // The slot is free again once the instance is gone.
+    wait_for_metric(server, "imgpipe_http_in_flight", "0");
     assert_eq!(post(server, "/process?w=100", &[], &small).status, 200);
 }
