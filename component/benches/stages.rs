@@ -80,7 +80,7 @@ fn stages(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 encode::encode(
-                    black_box(&small),
+                    encode::Picture::Rgb(black_box(&small)),
                     format,
                     encode::Settings::quality(80),
                     Default::default(),

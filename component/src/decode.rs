@@ -240,7 +240,8 @@ impl<'a> Source<'a> {
 
     /// [`Source::decode`], then [`resize::resize`] to `plan` (made for the image's `full`
     /// size). A YCbCr JPEG takes a shorter way: its planes are resized before they are
-    /// converted to RGB ([`resize::resample_ycbcr`]).
+    /// converted to RGB ([`resize::resample_ycbcr`]), or, with `yuv420`, not converted at all
+    /// ([`resize::resample_yuv420`]).
     pub fn decode_resized(
         self,
         at_least: Option<(u32, u32)>,
@@ -248,7 +249,8 @@ impl<'a> Source<'a> {
         full: (u32, u32),
         plan: &resize::Plan,
         filter: Filter,
-    ) -> Result<(Raster, bool)> {
+        yuv420: bool,
+    ) -> Result<Resized> {
         let mut decoder = match self.decoder {
             Decoder::Jpeg(decoder) if plan.resamples(full) => decoder,
             // Without a resize the decoder's own conversion (and chroma upsampling) is the
@@ -256,7 +258,8 @@ impl<'a> Source<'a> {
             decoder => {
                 let source = Source { decoder, ..self };
                 let (raster, converted) = source.decode(at_least, colour)?;
-                return Ok((resize::resize(raster, full, plan, filter)?, converted));
+                let raster = resize::resize(raster, full, plan, filter)?;
+                return Ok(Resized::Rgb(raster, converted));
             }
         };
         scale_jpeg(&mut decoder, &self.info, at_least)?;
@@ -265,17 +268,28 @@ impl<'a> Source<'a> {
             .info()
             .ok_or_else(|| Error::decode(InputFormat::Jpeg, "no frame header"))?;
         let size = (u32::from(out.width), u32::from(out.height));
-        match decoded {
-            jpeg_decoder::Decoded::YCbCr(planes) => Ok((
+        Ok(match decoded {
+            jpeg_decoder::Decoded::YCbCr(planes) if yuv420 => {
+                Resized::Yuv420(resize::resample_yuv420(&planes, size, full, plan, filter)?)
+            }
+            jpeg_decoder::Decoded::YCbCr(planes) => Resized::Rgb(
                 resize::resample_ycbcr(&planes, size, full, plan, filter)?,
                 false,
-            )),
+            ),
             jpeg_decoder::Decoded::Pixels(pixels) => {
                 let (raster, converted) = jpeg_raster(pixels, out, colour)?;
-                Ok((resize::resize(raster, full, plan, filter)?, converted))
+                Resized::Rgb(resize::resize(raster, full, plan, filter)?, converted)
             }
-        }
+        })
     }
+}
+
+/// What [`Source::decode_resized`] gives.
+pub enum Resized {
+    /// The pixels, and whether their colour is converted already.
+    Rgb(Raster, bool),
+    /// A YCbCr JPEG's planes, when asked for: their colour is the source's.
+    Yuv420(resize::Yuv420),
 }
 
 /// Refuses a declared size over `max_pixels`, naming it.

@@ -1,12 +1,14 @@
 //! Output: JPEG (jpeg-encoder), PNG (png via image), WebP lossy (libwebp) and lossless
 //! (image-webp), AVIF (ravif/rav1e), GIF (the gif crate, through [`crate::animation`]). Every
-//! encoder gets 8-bit RGB or RGBA, and writes the metadata it is given (a colour profile, EXIF,
-//! XMP) and nothing else; GIF has room for none of it.
+//! encoder gets 8-bit RGB or RGBA, lossy WebP also a JPEG's own YCbCr planes, and writes the
+//! metadata it is given (a colour profile, EXIF, XMP) and nothing else; GIF has room for none
+//! of it.
 
 use crate::error::{Error, Result};
 use crate::metadata::{self, EXIF_HEADER, Embedded, XMP_HEADER};
 use crate::options::{ChromaSubsampling, OptionName, OutputFormat};
 use crate::raster::Raster;
+use crate::resize::Yuv420;
 
 /// The default `effort` of WebP (still and animated): libwebp's method 4, its own default and
 /// sharp's.
@@ -51,30 +53,60 @@ impl Settings {
     }
 }
 
-/// Encodes `raster` as `format`, carrying `extra`. JPEG input must already be flattened (no
+/// The pixels an encoder is given.
+#[derive(Debug, Clone, Copy)]
+pub enum Picture<'a> {
+    Rgb(&'a Raster),
+    /// For lossy WebP only, which encodes YCbCr 4:2:0 itself: a JPEG's planes, resized.
+    Yuv420(&'a Yuv420),
+}
+
+impl<'a> Picture<'a> {
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Picture::Rgb(raster) => (raster.width, raster.height),
+            Picture::Yuv420(planes) => (planes.width, planes.height),
+        }
+    }
+
+    /// The RGB(A) pixels, for every encoder but lossy WebP's.
+    fn rgb(self, format: OutputFormat) -> Result<&'a Raster> {
+        match self {
+            Picture::Rgb(raster) => Ok(raster),
+            // The pipeline makes planes for lossy WebP only.
+            Picture::Yuv420(_) => Err(Error::encode(format, "given YCbCr planes instead of RGB")),
+        }
+    }
+}
+
+/// Encodes `picture` as `format`, carrying `extra`. JPEG input must already be flattened (no
 /// alpha).
 pub fn encode(
-    raster: &Raster,
+    picture: Picture<'_>,
     format: OutputFormat,
     settings: Settings,
     extra: Embedded<'_>,
 ) -> Result<Vec<u8>> {
     match format {
-        OutputFormat::Jpeg => jpeg(raster, settings, extra),
-        OutputFormat::Png => png(raster, settings, extra),
+        OutputFormat::Jpeg => jpeg(picture.rgb(format)?, settings, extra),
+        OutputFormat::Png => png(picture.rgb(format)?, settings, extra),
         OutputFormat::Webp => {
-            let webp = webp_lossy(raster, settings)?;
+            let webp = match picture {
+                Picture::Rgb(raster) => webp_lossy(raster, settings)?,
+                Picture::Yuv420(planes) => webp_yuv420(planes, settings)?,
+            };
             if extra.icc.is_none() && extra.exif.is_none() && extra.xmp.is_none() {
                 Ok(webp)
             } else {
-                metadata::webp_with(&webp, extra, raster.width, raster.height)
+                let (width, height) = picture.size();
+                metadata::webp_with(&webp, extra, width, height)
             }
         }
-        OutputFormat::WebpLossless => webp_lossless(raster, extra),
-        OutputFormat::Avif => avif(raster, settings, extra),
+        OutputFormat::WebpLossless => webp_lossless(picture.rgb(format)?, extra),
+        OutputFormat::Avif => avif(picture.rgb(format)?, settings, extra),
         // GIF keeps no metadata here; the colour plan asks for no profile with GIF.
         #[cfg(feature = "gif")]
-        OutputFormat::Gif => crate::animation::gif_still(raster),
+        OutputFormat::Gif => crate::animation::gif_still(picture.rgb(format)?),
         #[cfg(not(feature = "gif"))]
         OutputFormat::Gif => Err(Error::UnsupportedFormat(
             "GIF output is not built into this component".into(),
@@ -86,13 +118,13 @@ pub fn encode(
 /// `max_bytes` long (a binary search: at most 7 more encodes). Lossless formats have no
 /// quality to give up: they fit or are refused.
 pub fn encode_within(
-    raster: &Raster,
+    picture: Picture<'_>,
     format: OutputFormat,
     settings: Settings,
     extra: Embedded<'_>,
     max_bytes: Option<u64>,
 ) -> Result<Vec<u8>> {
-    let first = encode(raster, format, settings, extra)?;
+    let first = encode(picture, format, settings, extra)?;
     let Some(max) = max_bytes else {
         return Ok(first);
     };
@@ -105,8 +137,8 @@ pub fn encode_within(
             OptionName::MaxBytes,
             format!(
                 "{max} bytes cannot hold this {}x{} image as {}: {how} it takes {smallest} bytes",
-                raster.width,
-                raster.height,
+                picture.size().0,
+                picture.size().1,
                 format.label()
             ),
         )
@@ -123,7 +155,7 @@ pub fn encode_within(
     while low <= high {
         let quality = low + (high - low) / 2;
         let out = encode(
-            raster,
+            picture,
             format,
             Settings {
                 quality,
@@ -247,6 +279,19 @@ fn avif(_: &Raster, _: Settings, _: Embedded<'_>) -> Result<Vec<u8>> {
     Err(not_built(OutputFormat::Avif))
 }
 
+/// libwebp's settings for `settings`.
+#[cfg(feature = "webp-lossy")]
+fn webp_config(settings: Settings) -> Result<webp::WebPConfig> {
+    let mut config = webp::WebPConfig::new()
+        .map_err(|()| Error::encode(OutputFormat::Webp, "libwebp config"))?;
+    config.quality = f32::from(settings.quality);
+    config.method = i32::from(settings.effort().min(6));
+    // Lossy WebP is 4:2:0 by definition; asked for full-resolution colour, the closest it has
+    // is libwebp's sharper RGB to YUV conversion.
+    config.use_sharp_yuv = i32::from(settings.chroma == Some(ChromaSubsampling::Yuv444));
+    Ok(config)
+}
+
 #[cfg(feature = "webp-lossy")]
 fn webp_lossy(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::Webp)?;
@@ -255,17 +300,137 @@ fn webp_lossy(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     } else {
         webp::Encoder::from_rgb(&raster.data, raster.width, raster.height)
     };
-    let mut config = webp::WebPConfig::new()
-        .map_err(|()| Error::encode(OutputFormat::Webp, "libwebp config"))?;
-    config.quality = f32::from(settings.quality);
-    config.method = i32::from(settings.effort().min(6));
-    // Lossy WebP is 4:2:0 by definition; asked for full-resolution colour, the closest it has
-    // is libwebp's sharper RGB to YUV conversion.
-    config.use_sharp_yuv = i32::from(settings.chroma == Some(ChromaSubsampling::Yuv444));
+    let config = webp_config(settings)?;
     let memory = encoder
         .encode_advanced(&config)
         .map_err(|e| Error::encode(OutputFormat::Webp, format!("{e:?}")))?;
     Ok(memory.to_vec())
+}
+
+/// Lossy WebP from a JPEG's resized planes: libwebp takes them as its own picture, in its
+/// studio range (luma 16-235, chroma 16-240, the same BT.601 matrix as JPEG's full range), so
+/// nothing is converted through RGB and back.
+#[cfg(feature = "webp-lossy")]
+fn webp_yuv420(planes: &Yuv420, settings: Settings) -> Result<Vec<u8>> {
+    use libwebp_sys as sys;
+    use std::ffi::{c_int, c_void};
+
+    let (luma, chroma) = (studio(219, 0, 16), studio(224, 128, 128));
+    let fail = |what: &str| Error::encode(OutputFormat::Webp, what);
+    let (width, height) = (planes.width as usize, planes.height as usize);
+    if planes.width > OutputFormat::Webp.max_dimension()
+        || planes.height > OutputFormat::Webp.max_dimension()
+    {
+        return Err(Error::too_large_for(
+            OutputFormat::Webp,
+            planes.width,
+            planes.height,
+        ));
+    }
+    let (chroma_w, chroma_h) = (width.div_ceil(2), height.div_ceil(2));
+    if planes.y.len() < width * height
+        || planes.cb.len() < chroma_w * chroma_h
+        || planes.cr.len() < chroma_w * chroma_h
+    {
+        return Err(fail("planes smaller than their size"));
+    }
+
+    /// libwebp's picture and the writer its output goes to, freed on drop.
+    struct Encoding {
+        picture: sys::WebPPicture,
+        writer: sys::WebPMemoryWriter,
+    }
+    impl Drop for Encoding {
+        fn drop(&mut self) {
+            // SAFETY: both were initialised; freeing an empty picture or writer is a no-op.
+            unsafe {
+                sys::WebPPictureFree(&mut self.picture);
+                sys::WebPMemoryWriterClear(&mut self.writer);
+            }
+        }
+    }
+    let picture = sys::WebPPicture::new().map_err(|()| fail("libwebp picture"))?;
+    let mut writer = std::mem::MaybeUninit::<sys::WebPMemoryWriter>::uninit();
+    // SAFETY: initialises the writer in place.
+    unsafe { sys::WebPMemoryWriterInit(writer.as_mut_ptr()) };
+    let mut encoding = Encoding {
+        picture,
+        // SAFETY: initialised just above.
+        writer: unsafe { writer.assume_init() },
+    };
+    let picture = &mut encoding.picture;
+    picture.use_argb = 0;
+    picture.colorspace = sys::WebPEncCSP::WEBP_YUV420;
+    picture.width = c_int::try_from(width).map_err(|_| fail("width"))?;
+    picture.height = c_int::try_from(height).map_err(|_| fail("height"))?;
+    // SAFETY: the picture is initialised and sized; libwebp allocates its planes.
+    if unsafe { sys::WebPPictureAlloc(picture) } == 0 {
+        return Err(fail("libwebp could not allocate the picture"));
+    }
+    let copy = |to: *mut u8, stride: c_int, from: &[u8], w: usize, h: usize, table: &[u8; 256]| {
+        let stride = usize::try_from(stride).unwrap_or(0);
+        for (row, samples) in from.chunks_exact(w).take(h).enumerate() {
+            // SAFETY: libwebp allocated `h` rows of `stride >= w` bytes at `to`.
+            let line = unsafe { std::slice::from_raw_parts_mut(to.add(row * stride), w) };
+            for (out, &v) in line.iter_mut().zip(samples) {
+                *out = table.get(usize::from(v)).copied().unwrap_or_default();
+            }
+        }
+    };
+    copy(picture.y, picture.y_stride, &planes.y, width, height, &luma);
+    copy(
+        picture.u,
+        picture.uv_stride,
+        &planes.cb,
+        chroma_w,
+        chroma_h,
+        &chroma,
+    );
+    copy(
+        picture.v,
+        picture.uv_stride,
+        &planes.cr,
+        chroma_w,
+        chroma_h,
+        &chroma,
+    );
+    picture.writer = Some(sys::WebPMemoryWrite);
+    picture.custom_ptr = (&raw mut encoding.writer).cast::<c_void>();
+
+    let config = webp_config(settings)?;
+    // SAFETY: the config is valid, the picture allocated and filled, its writer set.
+    if unsafe { sys::WebPEncode(&config, &mut encoding.picture) } == 0 {
+        let code = encoding.picture.error_code;
+        return Err(fail(&format!("{code:?}")));
+    }
+    let writer = &encoding.writer;
+    // SAFETY: libwebp wrote `size` bytes at `mem` (null only when empty).
+    Ok(if writer.mem.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(writer.mem, writer.size) }.to_vec()
+    })
+}
+
+/// Full range to studio range, rounded: 255 levels onto `span` (219 for luma, 224 for chroma),
+/// `centre` going to `to`.
+#[cfg(feature = "webp-lossy")]
+fn studio(span: i32, centre: i32, to: i32) -> [u8; 256] {
+    std::array::from_fn(|v| {
+        let d = (v as i32 - centre) * span;
+        // Rounded half away from zero, so that the mapping is symmetric about `centre`.
+        let q = if d >= 0 {
+            (d + 127) / 255
+        } else {
+            (d - 127) / 255
+        };
+        (q + to) as u8
+    })
+}
+
+#[cfg(not(feature = "webp-lossy"))]
+fn webp_yuv420(_: &Yuv420, _: Settings) -> Result<Vec<u8>> {
+    Err(not_built(OutputFormat::Webp))
 }
 
 fn webp_lossless(raster: &Raster, extra: Embedded<'_>) -> Result<Vec<u8>> {
@@ -355,7 +520,7 @@ mod tests {
     fn jpeg_round_trips() {
         let src = gradient(false);
         let out = encode(
-            &src,
+            Picture::Rgb(&src),
             OutputFormat::Jpeg,
             Settings::quality(95),
             Embedded::default(),

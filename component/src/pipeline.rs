@@ -6,14 +6,16 @@
 //!
 //! Most requests take the direct path: the geometry is planned from the header, the image is
 //! decoded (at 1/2, 1/4 or 1/8 where that loses nothing), resized in the stored frame (a YCbCr
-//! JPEG plane by plane, converted to RGB at the output size) and turned once, small. `trim` and turns that are not quarter turns need the whole upright image first,
+//! JPEG plane by plane, converted to RGB at the output size, or not at all for lossy WebP) and
+//! turned once, small. `trim` and turns that are not quarter turns need the whole upright image first,
 //! so they take the materialised path: decode, turn, trim and rotate at full size, then plan.
 
-use crate::decode::{Info, Source};
+use crate::decode::{Info, Resized, Source};
 use crate::error::{Error, Result};
 use crate::metadata::{Embedded, Metadata};
 use crate::options::{
-    Filter, Fit, Focus, Gravity, OptionName, Options, OutputFormat, Region, Resolve, Resolved,
+    ChromaSubsampling, Filter, Fit, Focus, Gravity, OptionName, Options, OutputFormat, Region,
+    Resolve, Resolved,
 };
 use crate::raster::Raster;
 use crate::resize::{Plan, Rect, whole};
@@ -99,28 +101,54 @@ pub fn process(input: &[u8], options: &Options, format: OutputFormat) -> Result<
         return animated.process(&look);
     }
 
-    let (raster, plan) = if opts.trim.is_some() || opts.free_angle != 0.0 {
+    let (made, plan) = if opts.trim.is_some() || opts.free_angle != 0.0 {
         let (raster, converted) = source.decode(None, &colour)?;
         let (raster, decisions) =
             materialised(raster, converted, &opts, &colour, exif, format, bg, None)?;
-        (raster, decisions.plan)
+        (Made::Rgb(raster), decisions.plan)
     } else {
-        direct(source, &info, &opts, &colour, exif, format)?
+        // Lossy WebP encodes YCbCr 4:2:0: a JPEG's planes may go to it as they are, when
+        // nothing after the resize works on RGB.
+        let yuv420 = format == OutputFormat::Webp
+            && settings.chroma != Some(ChromaSubsampling::Yuv444)
+            && look.keeps_pixels()
+            && opts.placeholder.is_none();
+        direct(source, &info, &opts, &colour, exif, format, yuv420)?
     };
-    let mut overlay = None;
-    let raster = look.finish(raster, &plan, &mut overlay)?;
-    let placeholder = opts
-        .placeholder
-        .map(|kind| placeholder::compute(&raster, kind))
-        .transpose()?;
-    let image = encode::encode_within(&raster, format, settings, extra, opts.max_bytes)?;
+    let (finished, planes);
+    let mut placeholder = None;
+    let picture = match made {
+        Made::Yuv420(made) => {
+            planes = made;
+            encode::Picture::Yuv420(&planes)
+        }
+        Made::Rgb(raster) => {
+            finished = look.finish(raster, &plan, &mut None)?;
+            placeholder = opts
+                .placeholder
+                .map(|kind| placeholder::compute(&finished, kind))
+                .transpose()?;
+            encode::Picture::Rgb(&finished)
+        }
+    };
+    let image = encode::encode_within(picture, format, settings, extra, opts.max_bytes)?;
+    let (width, height) = picture.size();
     Ok(Processed {
         image,
-        width: raster.width,
-        height: raster.height,
+        width,
+        height,
         format,
         placeholder,
     })
+}
+
+/// What the direct path made.
+enum Made {
+    /// The pixels, in sRGB (or the colour plan's output), upright.
+    Rgb(Raster),
+    /// A YCbCr JPEG's planes, resized, for lossy WebP: asked for, upright as stored and with
+    /// no colour to convert.
+    Yuv420(resize::Yuv420),
 }
 
 /// What every frame goes through after its geometry: blur, sharpen, pad, extend, overlay,
@@ -135,6 +163,16 @@ struct Look<'a> {
 
 impl Look<'_> {
     /// `overlay` holds the overlay once prepared, for the frames after the first.
+    /// Whether [`Look::finish`] leaves an opaque image as it is (flattening one changes nothing).
+    fn keeps_pixels(&self) -> bool {
+        let opts = self.opts;
+        opts.blur.is_none()
+            && opts.sharpen.is_none()
+            && opts.fit != Fit::Contain
+            && opts.extend.is_none()
+            && opts.overlay.is_none()
+    }
+
     fn finish(
         &self,
         mut raster: Raster,
@@ -279,7 +317,8 @@ fn direct(
     colour: &color::Plan,
     exif: u8,
     format: OutputFormat,
-) -> Result<(Raster, Plan)> {
+    yuv420: bool,
+) -> Result<(Made, Plan)> {
     let full = (info.width, info.height);
     let turn = orient::compose(1, opts.flip, opts.flop, opts.quarter_turns);
     let composed = orient::compose(exif, opts.flip, opts.flop, opts.quarter_turns);
@@ -316,14 +355,21 @@ fn direct(
             converted,
         )
     } else {
-        source.decode_resized(at_least, colour, full, &stored, opts.filter)?
+        // The planes stay as stored, so only when nothing turns them; and in the source's
+        // colour, so only when that needs no conversion.
+        let yuv420 = yuv420 && composed == 1 && !colour.converts();
+        let filter = opts.filter;
+        match source.decode_resized(at_least, colour, full, &stored, filter, yuv420)? {
+            Resized::Rgb(raster, converted) => (raster, converted),
+            Resized::Yuv420(planes) => return Ok((Made::Yuv420(planes), plan)),
+        }
     };
     // An 8-bit RGB conversion waits for the resized raster: it costs per pixel, and the resize
     // works on the encoded values either way, so the order changes no colour measurably.
     if !converted {
         colour.convert_rgb8(&mut raster.data, raster.alpha)?;
     }
-    Ok((orient::apply(raster, composed)?, plan))
+    Ok((Made::Rgb(orient::apply(raster, composed)?), plan))
 }
 
 /// What the materialised path decided from the pixels: for an animation, the first frame's

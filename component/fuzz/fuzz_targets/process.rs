@@ -1,4 +1,5 @@
-//! Any bytes through decode, orient, resize and encode must give an image or a typed error.
+//! Any bytes through decode, orient, resize and encode (PNG, or lossy WebP) must give an image
+//! or a typed error.
 #![no_main]
 
 /// A 1x1 PNG for overlays to be drawn on.
@@ -42,7 +43,13 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     } else {
         options
     };
-    let _ = imgpipe_component::process(data, &options, imgpipe_component::OutputFormat::Png);
+    // And a quarter, all converted to sRGB, as lossy WebP: a JPEG's planes go to it without RGB.
+    let format = if data.len() % 4 == 2 {
+        imgpipe_component::OutputFormat::Webp
+    } else {
+        imgpipe_component::OutputFormat::Png
+    };
+    let _ = imgpipe_component::process(data, &options, format);
     // And a seventh as an overlay (tiled, half transparent) on a small valid image, with a
     // placeholder of the result: the overlay's decoder meets the same bytes.
     if data.len() % 7 == 0 {
