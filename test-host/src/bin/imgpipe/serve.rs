@@ -73,7 +73,15 @@ pub fn run(args: ServeArgs) -> Result<()> {
         cache_control: args.cache_control,
     };
     let component = config.component.clone();
+    // A worker thread for each call served at once (by default), so that the kernel shares the
+    // cores evenly between calls: tokio moves a task to another worker only when that worker
+    // is idle, so with a worker per core one could hold three calls while the other held one,
+    // and those three ran at a third of the speed (measured at 16 in flight on 2 cores: p95
+    // 0.85x with four workers instead of two, requests/s the same).
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let workers = config.max_concurrency.min(default_concurrency()).max(cores);
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
         .context("start the async runtime")?;
