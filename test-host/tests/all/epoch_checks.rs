@@ -4,9 +4,7 @@
 //! registers across it. These tests take that call at every loop turn, with more vector and
 //! integer values live across it than the System V ABI preserves, and check that every value
 //! survives, when the call returns at once and when it yields to another call on the same thread
-//! (as the project's server does at every epoch tick), and that the call still interrupts. And
-//! that a function with no loop and no call has no check of its own, while a tree of calls
-//! without loops is still stopped at its deadline.
+//! (as the project's server does at every epoch tick), and that the call still interrupts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -217,113 +215,4 @@ fn an_epoch_check_still_interrupts() {
         "{err:#}"
     );
     assert_eq!(calls, 100);
-}
-
-/// A module of four functions: `leaf` adds and multiplies, with no loop and no call;
-/// `calls_leaf` calls it three times, with no loop; `fill` fills memory with no loop and no
-/// call, but `memory.fill` may take as long as a loop; `tree` is the root of a call tree with no
-/// loop anywhere, each of its nine levels calling the next ten times (a billion leaves).
-const LEAVES: &str = r#"(module
-  (memory 1)
-  (func $leaf (export "leaf") (param $x i64) (result i64)
-    (i64.add (i64.mul (local.get $x) (i64.const 31)) (i64.const 7)))
-  (func (export "fill") (param $n i32) (result i32)
-    (memory.fill (i32.const 0) (i32.const 9) (local.get $n))
-    (i32.load8_u (i32.const 0)))
-  (func (export "calls_leaf") (param $x i64) (result i64)
-    (call $leaf (call $leaf (call $leaf (local.get $x)))))
-  (func $level (param $depth i32) (param $x i64) (result i64)
-    (if (result i64) (i32.eqz (local.get $depth))
-      (then (call $leaf (local.get $x)))
-      (else
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-        (call $level (i32.sub (local.get $depth) (i32.const 1))
-          (local.get $x))))))))))))))
-  (func (export "tree") (param $x i64) (result i64)
-    (call $level (i32.const 9) (local.get $x))))"#;
-
-#[test]
-fn a_leaf_without_loops_has_no_epoch_check_of_its_own() {
-    // With the deadline reached, every check calls the runtime. `leaf` runs for at most its own
-    // length, so its callers' checks bound it and it has none (the patch's
-    // `leaf_without_loops`); `calls_leaf` calls it, so it keeps the check at its entry.
-    let engine = engine(true);
-    let module = Module::new(&engine, wat::parse_str(LEAVES).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    store.set_epoch_deadline(0);
-    let calls = Arc::new(AtomicU64::new(0));
-    let counted = calls.clone();
-    store.epoch_deadline_callback(move |_| {
-        counted.fetch_add(1, Ordering::Relaxed);
-        Ok(UpdateDeadline::Continue(0))
-    });
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let leaf = instance
-        .get_typed_func::<i64, i64>(&mut store, "leaf")
-        .unwrap();
-    assert_eq!(leaf.call(&mut store, 1).unwrap(), 38);
-    assert_eq!(
-        calls.load(Ordering::Relaxed),
-        0,
-        "the leaf checked the epoch"
-    );
-    let calls_leaf = instance
-        .get_typed_func::<i64, i64>(&mut store, "calls_leaf")
-        .unwrap();
-    assert_eq!(
-        calls_leaf.call(&mut store, 1).unwrap(),
-        (38 * 31 + 7) * 31 + 7
-    );
-    assert_eq!(
-        calls.load(Ordering::Relaxed),
-        1,
-        "a function that calls should check once at its entry, its leaves not at all"
-    );
-    // A bulk operation checks as a loop head does, in a leaf too.
-    let fill = instance
-        .get_typed_func::<i32, i32>(&mut store, "fill")
-        .unwrap();
-    assert_eq!(fill.call(&mut store, 100).unwrap(), 9);
-    assert_eq!(
-        calls.load(Ordering::Relaxed),
-        2,
-        "memory.fill in a leaf should check the epoch once"
-    );
-}
-
-#[test]
-fn a_call_tree_without_loops_still_stops_at_its_deadline() {
-    // A billion leaf calls and no loop: only the checks at the entries of the functions that
-    // call stop it, a tick after it starts, long before it could finish.
-    let engine = engine(true);
-    let module = Module::new(&engine, wat::parse_str(LEAVES).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    store.set_epoch_deadline(1);
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let tree = instance
-        .get_typed_func::<i64, i64>(&mut store, "tree")
-        .unwrap();
-    let ticker = {
-        let engine = engine.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            engine.increment_epoch();
-        })
-    };
-    let result = tree.call(&mut store, 1);
-    ticker.join().unwrap();
-    let trap = result.expect_err("a billion calls finished: nothing stopped them");
-    assert_eq!(
-        trap.downcast_ref::<Trap>(),
-        Some(&Trap::Interrupt),
-        "{trap:?}"
-    );
 }

@@ -230,13 +230,6 @@ pub struct FuncEnvironment<'module_environment> {
     /// spill, and this isn't any worse than reloading each time.
     epoch_ptr_var: cranelift_frontend::Variable,
 
-    /// imgpipe: set by `parse_function_body` for a body with no loop and no
-    /// call (or other jump into other code): it runs for at most its own
-    /// straight-line length and its bulk operations, which check for
-    /// themselves, so the checks of its callers bound it and it needs no
-    /// epoch check at its entry. Taken (reset) by `before_translate_function`.
-    pub(crate) leaf_without_loops: bool,
-
     fuel_consumed: i64,
 
     /// A stack limit for when signals-based traps are disabled.
@@ -327,7 +320,6 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
             fuel_var: Variable::reserved_value(),
             epoch_deadline_var: Variable::reserved_value(),
             epoch_ptr_var: Variable::reserved_value(),
-            leaf_without_loops: false,
 
             // Start with at least one fuel being consumed because even empty
             // functions should consume at least some fuel.
@@ -702,7 +694,7 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
         builder.switch_to_block(continuation_block);
     }
 
-    fn epoch_function_entry(&mut self, builder: &mut FunctionBuilder<'_>, check: bool) {
+    fn epoch_function_entry(&mut self, builder: &mut FunctionBuilder<'_>) {
         debug_assert!(self.epoch_deadline_var.is_reserved_value());
         self.epoch_deadline_var = builder.declare_var(ir::types::I64);
         // Let epoch_check_full load the current deadline and call def_var
@@ -711,19 +703,6 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
         self.epoch_ptr_var = builder.declare_var(self.pointer_type());
         let epoch_ptr = self.epoch_ptr(builder);
         builder.def_var(self.epoch_ptr_var, epoch_ptr);
-
-        // imgpipe: no check at the entry of a leaf without loops (see
-        // `leaf_without_loops`), only the deadline cached for the checks that
-        // its bulk operations (`memory.fill`, `memory.copy`, ...) make, as
-        // loop heads do. Where it has none, the loads are dead and removed.
-        if !check {
-            let vmstore_ctx = self.get_vmstore_context_ptr(builder);
-            let deadline = self
-                .alias_regions
-                .vmstore_context_epoch_deadline(&mut builder.cursor(), vmstore_ctx);
-            builder.def_var(self.epoch_deadline_var, deadline);
-            return;
-        }
 
         // We must check for an epoch change when entering a
         // function. Why? Why aren't checks at loops sufficient to
@@ -5206,11 +5185,8 @@ impl FuncEnvironment<'_> {
         }
 
         // Initialize `epoch_var` with the current epoch.
-        // imgpipe: and check it, except in a leaf without loops (see
-        // `leaf_without_loops`).
-        let leaf_without_loops = core::mem::take(&mut self.leaf_without_loops);
         if self.tunables.epoch_interruption {
-            self.epoch_function_entry(builder, !leaf_without_loops);
+            self.epoch_function_entry(builder);
         }
 
         if self.compiler.wmemcheck {

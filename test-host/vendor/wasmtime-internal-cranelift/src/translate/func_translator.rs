@@ -278,35 +278,6 @@ fn declare_locals(
     Ok(())
 }
 
-/// imgpipe: whether a function body has no loop and nothing that runs other code (a call of
-/// any kind, a tail call, a throw, a stack switch): such a body runs for at most its own
-/// straight-line length, and its bulk operations (which check the epoch themselves), before it
-/// returns or traps.
-fn leaf_without_loops(reader: BinaryReader) -> WasmResult<bool> {
-    use wasmparser::Operator as Op;
-    let mut reader = OperatorsReader::new(reader);
-    while !reader.eof() {
-        match reader.read()? {
-            Op::Loop { .. }
-            | Op::Call { .. }
-            | Op::CallIndirect { .. }
-            | Op::CallRef { .. }
-            | Op::ReturnCall { .. }
-            | Op::ReturnCallIndirect { .. }
-            | Op::ReturnCallRef { .. }
-            | Op::Throw { .. }
-            | Op::ThrowRef
-            | Op::Suspend { .. }
-            | Op::Resume { .. }
-            | Op::ResumeThrow { .. }
-            | Op::ResumeThrowRef { .. }
-            | Op::Switch { .. } => return Ok(false),
-            _ => {}
-        }
-    }
-    Ok(true)
-}
-
 /// Parse the function body in `reader`.
 ///
 /// This assumes that the local variable declarations have already been parsed and function
@@ -324,8 +295,6 @@ fn parse_function_body(
         "State not initialized"
     );
 
-    // imgpipe: see `FuncEnvironment::leaf_without_loops`. Read ahead over a copy of the body.
-    environ.leaf_without_loops = leaf_without_loops(reader.clone())?;
     environ.before_translate_function(builder)?;
 
     let mut reader = OperatorsReader::new(reader);
