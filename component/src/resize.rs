@@ -590,6 +590,32 @@ mod tests {
         }
     }
 
+    /// An RGB picture of `size`, each pixel from `pixel(x, y)`.
+    fn picture_of((width, height): (u32, u32), pixel: impl Fn(u32, u32) -> [u8; 3]) -> Raster {
+        let data = (0..height)
+            .flat_map(|y| (0..width).map(move |x| (x, y)))
+            .flat_map(|(x, y)| pixel(x, y))
+            .collect();
+        Raster {
+            width,
+            height,
+            alpha: false,
+            data,
+        }
+    }
+
+    /// `picture` as a JPEG at quality 95 with the chroma `sampling`.
+    fn jpeg_of(picture: &Raster, sampling: jpeg_encoder::SamplingFactor) -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, 95);
+        encoder.set_sampling_factor(sampling);
+        let (width, height) = (picture.width as u16, picture.height as u16);
+        encoder
+            .encode(&picture.data, width, height, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        jpeg
+    }
+
     /// Against the picture itself (its pixels before JPEG, resized), a JPEG resized plane by
     /// plane and converted at the output size is as close as one converted (with the decoder's
     /// chroma upsampling) and then resized, for every chroma subsampling, with and without DCT
@@ -601,30 +627,21 @@ mod tests {
     /// 6.4 dB for the region.
     #[test]
     fn a_jpeg_s_planes_resized_then_converted_are_as_close_to_the_picture() {
-        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+        use jpeg_encoder::SamplingFactor;
 
         let full = (301u32, 203u32);
-        let mut rgb = Vec::new();
-        for y in 0..full.1 {
-            for x in 0..full.0 {
-                // Smooth ramps crossed by hard-edged colour bars and a diagonal.
-                let bar = (x / 23 + y / 31) % 4;
-                let edge = if x * 2 > y * 3 { 90 } else { 0 };
-                let (r, g, b) = match bar {
-                    0 => (230, 40 + (y % 64) as u8, 30),
-                    1 => (20, 200, 40 + (x % 128) as u8),
-                    2 => (40, 60, 220),
-                    _ => ((x % 256) as u8, (y % 256) as u8, 128),
-                };
-                rgb.extend([r, g.saturating_add(edge), b]);
-            }
-        }
-        let picture = Raster {
-            width: full.0,
-            height: full.1,
-            alpha: false,
-            data: rgb,
-        };
+        let picture = picture_of(full, |x, y| {
+            // Smooth ramps crossed by hard-edged colour bars and a diagonal.
+            let bar = (x / 23 + y / 31) % 4;
+            let edge = if x * 2 > y * 3 { 90 } else { 0 };
+            let (r, g, b) = match bar {
+                0 => (230, 40 + (y % 64) as u8, 30),
+                1 => (20, 200, 40 + (x % 128) as u8),
+                2 => (40, 60, 220),
+                _ => ((x % 256) as u8, (y % 256) as u8, 128),
+            };
+            [r, g.saturating_add(edge), b]
+        });
         let region = Rect {
             x: 37,
             y: 21,
@@ -639,12 +656,7 @@ mod tests {
             SamplingFactor::R_4_4_0,
             SamplingFactor::R_4_1_1,
         ] {
-            let mut jpeg = Vec::new();
-            let mut encoder = Encoder::new(&mut jpeg, 95);
-            encoder.set_sampling_factor(sampling);
-            encoder
-                .encode(&picture.data, full.0 as u16, full.1 as u16, ColorType::Rgb)
-                .unwrap();
+            let jpeg = jpeg_of(&picture, sampling);
             for (region, scaled) in [
                 (whole(full), (150, 101)),
                 (whole(full), (70, 47)),
@@ -687,27 +699,18 @@ mod tests {
         use crate::decode::{Resized, Source};
         use crate::encode::{Picture, Settings, encode};
         use crate::options::{ColorProfile, OutputFormat};
-        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+        use jpeg_encoder::SamplingFactor;
 
         let full = (301u32, 203u32);
-        let mut rgb = Vec::new();
-        for y in 0..full.1 {
-            for x in 0..full.0 {
-                // Smooth ramps in every hue, with a few hard edges.
-                let edge = if (x / 37 + y / 29) % 3 == 0 { 60 } else { 0 };
-                rgb.extend([
-                    (x * 255 / full.0) as u8,
-                    ((y * 255 / full.1) as u8).saturating_add(edge),
-                    (((x + y) * 255 / (full.0 + full.1)) as u8) ^ 0x40,
-                ]);
-            }
-        }
-        let picture = Raster {
-            width: full.0,
-            height: full.1,
-            alpha: false,
-            data: rgb,
-        };
+        let picture = picture_of(full, |x, y| {
+            // Smooth ramps in every hue, with a few hard edges.
+            let edge = if (x / 37 + y / 29) % 3 == 0 { 60 } else { 0 };
+            [
+                (x * 255 / full.0) as u8,
+                ((y * 255 / full.1) as u8).saturating_add(edge),
+                (((x + y) * 255 / (full.0 + full.1)) as u8) ^ 0x40,
+            ]
+        });
         let region = Rect {
             x: 37,
             y: 21,
@@ -740,12 +743,7 @@ mod tests {
             SamplingFactor::R_4_2_2,
             SamplingFactor::R_4_2_0,
         ] {
-            let mut jpeg = Vec::new();
-            let mut encoder = Encoder::new(&mut jpeg, 95);
-            encoder.set_sampling_factor(sampling);
-            encoder
-                .encode(&picture.data, full.0 as u16, full.1 as u16, ColorType::Rgb)
-                .unwrap();
+            let jpeg = jpeg_of(&picture, sampling);
             for (region, scaled) in [
                 (whole(full), (150, 100)),
                 (whole(full), (71, 47)),
@@ -842,23 +840,17 @@ mod tests {
     /// planes' padding was resized with them.
     #[test]
     fn a_jpeg_s_padding_stays_out_of_its_planes_resized() {
-        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+        use jpeg_encoder::SamplingFactor;
 
-        let mut rgb = Vec::new();
-        for y in 0..32 {
-            for x in 0..32 {
-                rgb.extend(if x < 25 && y < 25 {
-                    [128, 128, 128]
-                } else {
-                    [255, 0, 255]
-                });
+        let picture = picture_of((32, 32), |x, y| {
+            if x < 25 && y < 25 {
+                [128, 128, 128]
+            } else {
+                [255, 0, 255]
             }
-        }
+        });
         for sampling in [SamplingFactor::R_4_2_0, SamplingFactor::R_4_4_4] {
-            let mut jpeg = Vec::new();
-            let mut encoder = Encoder::new(&mut jpeg, 95);
-            encoder.set_sampling_factor(sampling);
-            encoder.encode(&rgb, 32, 32, ColorType::Rgb).unwrap();
+            let mut jpeg = jpeg_of(&picture, sampling);
             // The frame header (SOF0): height, then width, after the length and precision.
             let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
             jpeg[sof + 5..sof + 9].copy_from_slice(&[0, 25, 0, 25]);
