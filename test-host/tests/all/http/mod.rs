@@ -13,8 +13,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A running server.
@@ -35,11 +35,11 @@ pub fn servers() -> &'static [Server] {
     SERVERS.get_or_init(|| {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let ours = start_ours(&[]);
+            let ours = start_ours(&["--quiet"]);
             let upstream = start_wasmtime();
             let mut children = Vec::new();
             let mut servers = Vec::new();
-            for (server, child) in [ours, upstream] {
+            for (server, child, _) in [ours, upstream] {
                 servers.push(server);
                 children.push(child);
             }
@@ -58,19 +58,59 @@ pub fn servers() -> &'static [Server] {
 pub struct Owned {
     pub server: Server,
     child: Child,
+    /// What it printed after its address (the access log, where it keeps one).
+    output: Output,
 }
+
+/// A server's lines after the one that gave its address, as they come.
+type Output = Arc<Mutex<Vec<String>>>;
 
 impl Owned {
     /// The project's server with extra `serve` flags.
     pub fn ours(flags: &[&str]) -> Owned {
-        let (server, child) = start_ours(flags);
-        Owned { server, child }
+        let mut quiet = vec!["--quiet"];
+        quiet.extend(flags);
+        Owned::ours_logging(&quiet)
+    }
+
+    /// The project's server with extra `serve` flags and its access log, one line per
+    /// request as its answer has been sent ([`Owned::logged`]).
+    pub fn ours_logging(flags: &[&str]) -> Owned {
+        let (server, child, output) = start_ours(flags);
+        Owned {
+            server,
+            child,
+            output,
+        }
     }
 
     /// Upstream `wasmtime serve`.
     pub fn wasmtime() -> Owned {
-        let (server, child) = start_wasmtime();
-        Owned { server, child }
+        let (server, child, output) = start_wasmtime();
+        Owned {
+            server,
+            child,
+            output,
+        }
+    }
+
+    /// The position among the server's lines of the first that contains `needle`, waiting up
+    /// to 30 s for it.
+    pub fn logged(&self, needle: &str) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let lines = self.output.lock().unwrap();
+            if let Some(at) = lines.iter().position(|line| line.contains(needle)) {
+                return at;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no line with {needle:?} in\n{}",
+                lines.join("\n")
+            );
+            drop(lines);
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -105,17 +145,17 @@ impl Drop for Owned {
 }
 
 /// The project's server on a port the system picks; it prints the address it bound.
-fn start_ours(flags: &[&str]) -> (Server, Child) {
+fn start_ours(flags: &[&str]) -> (Server, Child, Output) {
     let mut child = Command::new("setpriv")
         .args(["--pdeathsig", "KILL", "--"])
         .arg(env!("CARGO_BIN_EXE_imgpipe"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+        .args(["serve", "--addr", "127.0.0.1:0"])
         .args(flags)
         .stdout(Stdio::piped())
         .spawn()
         .expect("start imgpipe serve");
     let stdout = child.stdout.take().unwrap();
-    let base = wait_for_line(stdout, "imgpipe: serving ", |line| {
+    let (base, output) = wait_for_line(stdout, "imgpipe: serving ", |line| {
         line.split_whitespace()
             .find(|w| w.starts_with("http://"))
             .map(|url| url.trim_end_matches('/').to_string())
@@ -125,11 +165,11 @@ fn start_ours(flags: &[&str]) -> (Server, Child) {
         base,
         pid: child.id(),
     };
-    (server, child)
+    (server, child, output)
 }
 
 /// Upstream `wasmtime serve` (installed by scripts/setup) on a free port.
-fn start_wasmtime() -> (Server, Child) {
+fn start_wasmtime() -> (Server, Child, Output) {
     let port = {
         let probe = TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap().port()
@@ -145,7 +185,7 @@ fn start_wasmtime() -> (Server, Child) {
         .spawn()
         .expect("start wasmtime serve");
     let stderr = child.stderr.take().unwrap();
-    let base = wait_for_line(stderr, "Serving HTTP on", move |_| {
+    let (base, output) = wait_for_line(stderr, "Serving HTTP on", move |_| {
         Some(format!("http://127.0.0.1:{port}"))
     });
     let server = Server {
@@ -153,7 +193,7 @@ fn start_wasmtime() -> (Server, Child) {
         base,
         pid: child.id(),
     };
-    (server, child)
+    (server, child, output)
 }
 
 /// The wasmtime CLI: on PATH or where `cargo install` puts it.
@@ -164,14 +204,17 @@ fn wasmtime_cli() -> PathBuf {
     installed.unwrap_or_else(|| PathBuf::from("wasmtime"))
 }
 
-/// Reads `stream` until a line starts with `prefix` and returns `parse(line)`; the rest of the
-/// stream is drained in the background so the child never blocks on a full pipe.
+/// Reads `stream` until a line starts with `prefix` and returns `parse(line)`, with the lines
+/// after it, which are read in the background as they come (so the child never blocks on a
+/// full pipe).
 fn wait_for_line(
     stream: impl Read + Send + 'static,
     prefix: &'static str,
     parse: impl Fn(&str) -> Option<String> + Send + 'static,
-) -> String {
+) -> (String, Output) {
     let (tx, rx) = mpsc::channel();
+    let output = Output::default();
+    let after = output.clone();
     std::thread::spawn(move || {
         let mut lines = BufReader::new(stream).lines();
         let mut seen = Vec::new();
@@ -185,12 +228,14 @@ fn wait_for_line(
         if !seen.is_empty() {
             eprintln!("{}", seen.join("\n"));
         }
-        for _ in lines {}
+        for line in lines.map_while(Result::ok) {
+            after.lock().unwrap().push(line);
+        }
     });
     // The first start compiles the component (the host caches it for the next).
     let found = rx.recv_timeout(Duration::from_secs(300));
     match found {
-        Ok(Ok(base)) => base,
+        Ok(Ok(base)) => (base, output),
         other => panic!("the server did not report its address: {other:?}"),
     }
 }
