@@ -21,13 +21,18 @@ fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
 
-/// The virtual environment's Python (scripts/setup makes it), or $IMGPIPE_PYTHON.
+/// $IMGPIPE_PYTHON, or the Python of the virtual environment scripts/setup makes: $IMGPIPE_VENV
+/// (scripts/env.sh sets it for scripts/test), else its default, ~/.cache/imgpipe-venv.
 fn python() -> PathBuf {
-    std::env::var_os("IMGPIPE_PYTHON")
+    if let Some(python) = std::env::var_os("IMGPIPE_PYTHON") {
+        return PathBuf::from(python);
+    }
+    std::env::var_os("IMGPIPE_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/imgpipe-venv/bin/python")
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/imgpipe-venv")
         })
+        .join("bin/python")
 }
 
 /// Transpiles the component for Node and the browser (once per test run).

@@ -206,7 +206,7 @@ fn wasmtime_cli() -> PathBuf {
 
 /// Reads `stream` until a line starts with `prefix` and returns `parse(line)`, with the lines
 /// after it, which are read in the background as they come (so the child never blocks on a
-/// full pipe).
+/// full pipe) and kept while the returned [`Output`] is held (the shared servers' are not).
 fn wait_for_line(
     stream: impl Read + Send + 'static,
     prefix: &'static str,
@@ -214,7 +214,7 @@ fn wait_for_line(
 ) -> (String, Output) {
     let (tx, rx) = mpsc::channel();
     let output = Output::default();
-    let after = output.clone();
+    let after = Arc::downgrade(&output);
     std::thread::spawn(move || {
         let mut lines = BufReader::new(stream).lines();
         let mut seen = Vec::new();
@@ -229,7 +229,9 @@ fn wait_for_line(
             eprintln!("{}", seen.join("\n"));
         }
         for line in lines.map_while(Result::ok) {
-            after.lock().unwrap().push(line);
+            if let Some(output) = after.upgrade() {
+                output.lock().unwrap().push(line);
+            }
         }
     });
     // The first start compiles the component (the host caches it for the next).
