@@ -256,8 +256,8 @@ fn gif_pixels(raster: &Raster) -> Vec<u8> {
         .collect()
 }
 
-/// libwebp's animation encoder and muxer, called directly: the `webp` crate's wrapper holds
-/// every frame until the end and cannot give the last frame its delay.
+/// libwebp's animation encoder and muxer, called directly: a wrapper that holds every frame
+/// until the end could not give the last frame its delay.
 #[cfg(feature = "webp-lossy")]
 mod webp {
     use std::ffi::{CStr, c_int};
@@ -268,6 +268,7 @@ mod webp {
 
     use super::{Frame, Settings};
     use crate::error::{Error, OutputFormat, Result};
+    use crate::libwebp::Picture;
     use crate::metadata::Embedded;
 
     pub fn encode(
@@ -288,10 +289,9 @@ mod webp {
         if width > max || height > max {
             return Err(Error::too_large_for(format, width, height));
         }
-        let mut config = sys::WebPConfig::new().map_err(|()| fail("libwebp config"))?;
+        let mut config = crate::libwebp::config(settings.quality, settings.method)
+            .ok_or_else(|| fail("libwebp config"))?;
         config.lossless = c_int::from(lossless);
-        config.quality = f32::from(settings.quality);
-        config.method = c_int::from(settings.method.min(6));
         let mux_version = sys::WebPGetMuxABIVersion();
         let mut options = MaybeUninit::<sys::WebPAnimEncoderOptions>::uninit();
         // SAFETY: the call initialises the whole options struct it is given.
@@ -424,40 +424,6 @@ mod webp {
         fn drop(&mut self) {
             // SAFETY: the bytes are libwebp's (or null), freed once.
             unsafe { sys::WebPDataClear(&mut self.0) };
-        }
-    }
-
-    /// One frame as a libwebp picture (ARGB, as the animation encoder wants), freed on drop.
-    struct Picture(sys::WebPPicture);
-
-    impl Picture {
-        fn import(raster: &crate::raster::Raster) -> Option<Picture> {
-            let mut picture = Picture(sys::WebPPicture::new().ok()?);
-            picture.0.use_argb = 1;
-            picture.0.width = c_int::try_from(raster.width).ok()?;
-            picture.0.height = c_int::try_from(raster.height).ok()?;
-            let channels = if raster.alpha { 4 } else { 3 };
-            let stride = c_int::try_from(raster.width as usize * channels).ok()?;
-            if raster.data.len() < raster.width as usize * raster.height as usize * channels {
-                return None;
-            }
-            // SAFETY: the picture is initialised and sized; the data holds height rows of
-            // `stride` bytes (checked above), copied by the import.
-            let imported = unsafe {
-                if raster.alpha {
-                    sys::WebPPictureImportRGBA(&mut picture.0, raster.data.as_ptr(), stride)
-                } else {
-                    sys::WebPPictureImportRGB(&mut picture.0, raster.data.as_ptr(), stride)
-                }
-            };
-            (imported != 0).then_some(picture)
-        }
-    }
-
-    impl Drop for Picture {
-        fn drop(&mut self) {
-            // SAFETY: the picture was initialised; freeing an empty one is a no-op.
-            unsafe { sys::WebPPictureFree(&mut self.0) };
         }
     }
 }

@@ -281,30 +281,29 @@ fn avif(_: &Raster, _: Settings, _: Embedded<'_>) -> Result<Vec<u8>> {
 
 /// libwebp's settings for `settings`.
 #[cfg(feature = "webp-lossy")]
-fn webp_config(settings: Settings) -> Result<webp::WebPConfig> {
-    let mut config = webp::WebPConfig::new()
-        .map_err(|()| Error::encode(OutputFormat::Webp, "libwebp config"))?;
-    config.quality = f32::from(settings.quality);
-    config.method = i32::from(settings.effort().min(6));
+fn webp_config(settings: Settings) -> Result<libwebp_sys::WebPConfig> {
+    let mut config = crate::libwebp::config(settings.quality, settings.effort())
+        .ok_or_else(|| Error::encode(OutputFormat::Webp, "libwebp config"))?;
     // Lossy WebP is 4:2:0 by definition; asked for full-resolution colour, the closest it has
     // is libwebp's sharper RGB to YUV conversion.
     config.use_sharp_yuv = i32::from(settings.chroma == Some(ChromaSubsampling::Yuv444));
     Ok(config)
 }
 
+/// `picture` encoded as lossy WebP with `settings`.
+#[cfg(feature = "webp-lossy")]
+fn webp_encode(picture: &mut crate::libwebp::Picture, settings: Settings) -> Result<Vec<u8>> {
+    picture
+        .encode(&webp_config(settings)?)
+        .map_err(|code| Error::encode(OutputFormat::Webp, format!("{code:?}")))
+}
+
 #[cfg(feature = "webp-lossy")]
 fn webp_lossy(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
     check_dimensions(raster, OutputFormat::Webp)?;
-    let encoder = if raster.alpha {
-        webp::Encoder::from_rgba(&raster.data, raster.width, raster.height)
-    } else {
-        webp::Encoder::from_rgb(&raster.data, raster.width, raster.height)
-    };
-    let config = webp_config(settings)?;
-    let memory = encoder
-        .encode_advanced(&config)
-        .map_err(|e| Error::encode(OutputFormat::Webp, format!("{e:?}")))?;
-    Ok(memory.to_vec())
+    let mut picture = crate::libwebp::Picture::import(raster)
+        .ok_or_else(|| Error::encode(OutputFormat::Webp, "libwebp could not import the picture"))?;
+    webp_encode(&mut picture, settings)
 }
 
 /// Lossy WebP from a JPEG's resized planes: libwebp takes them as its own picture, in its
@@ -312,9 +311,6 @@ fn webp_lossy(raster: &Raster, settings: Settings) -> Result<Vec<u8>> {
 /// nothing is converted through RGB and back.
 #[cfg(feature = "webp-lossy")]
 fn webp_yuv420(planes: &Yuv420, settings: Settings) -> Result<Vec<u8>> {
-    use libwebp_sys as sys;
-    use std::ffi::{c_int, c_void};
-
     let (luma, chroma) = (studio(219, 0, 16), studio(224, 128, 128));
     let fail = |what: &str| Error::encode(OutputFormat::Webp, what);
     let (width, height) = (planes.width as usize, planes.height as usize);
@@ -334,40 +330,9 @@ fn webp_yuv420(planes: &Yuv420, settings: Settings) -> Result<Vec<u8>> {
     {
         return Err(fail("planes smaller than their size"));
     }
-
-    /// libwebp's picture and the writer its output goes to, freed on drop.
-    struct Encoding {
-        picture: sys::WebPPicture,
-        writer: sys::WebPMemoryWriter,
-    }
-    impl Drop for Encoding {
-        fn drop(&mut self) {
-            // SAFETY: both were initialised; freeing an empty picture or writer is a no-op.
-            unsafe {
-                sys::WebPPictureFree(&mut self.picture);
-                sys::WebPMemoryWriterClear(&mut self.writer);
-            }
-        }
-    }
-    let picture = sys::WebPPicture::new().map_err(|()| fail("libwebp picture"))?;
-    let mut writer = std::mem::MaybeUninit::<sys::WebPMemoryWriter>::uninit();
-    // SAFETY: initialises the writer in place.
-    unsafe { sys::WebPMemoryWriterInit(writer.as_mut_ptr()) };
-    let mut encoding = Encoding {
-        picture,
-        // SAFETY: initialised just above.
-        writer: unsafe { writer.assume_init() },
-    };
-    let picture = &mut encoding.picture;
-    picture.use_argb = 0;
-    picture.colorspace = sys::WebPEncCSP::WEBP_YUV420;
-    picture.width = c_int::try_from(width).map_err(|_| fail("width"))?;
-    picture.height = c_int::try_from(height).map_err(|_| fail("height"))?;
-    // SAFETY: the picture is initialised and sized; libwebp allocates its planes.
-    if unsafe { sys::WebPPictureAlloc(picture) } == 0 {
-        return Err(fail("libwebp could not allocate the picture"));
-    }
-    let copy = |to: *mut u8, stride: c_int, from: &[u8], w: usize, h: usize, table: &[u8; 256]| {
+    let mut picture = crate::libwebp::Picture::yuv420(planes.width, planes.height)
+        .ok_or_else(|| fail("libwebp could not allocate the picture"))?;
+    let copy = |to: *mut u8, stride: i32, from: &[u8], w: usize, h: usize, table: &[u8; 256]| {
         let stride = usize::try_from(stride).unwrap_or(0);
         for (row, samples) in from.chunks_exact(w).take(h).enumerate() {
             // SAFETY: libwebp allocated `h` rows of `stride >= w` bytes at `to`.
@@ -377,39 +342,11 @@ fn webp_yuv420(planes: &Yuv420, settings: Settings) -> Result<Vec<u8>> {
             }
         }
     };
-    copy(picture.y, picture.y_stride, &planes.y, width, height, &luma);
-    copy(
-        picture.u,
-        picture.uv_stride,
-        &planes.cb,
-        chroma_w,
-        chroma_h,
-        &chroma,
-    );
-    copy(
-        picture.v,
-        picture.uv_stride,
-        &planes.cr,
-        chroma_w,
-        chroma_h,
-        &chroma,
-    );
-    picture.writer = Some(sys::WebPMemoryWrite);
-    picture.custom_ptr = (&raw mut encoding.writer).cast::<c_void>();
-
-    let config = webp_config(settings)?;
-    // SAFETY: the config is valid, the picture allocated and filled, its writer set.
-    if unsafe { sys::WebPEncode(&config, &mut encoding.picture) } == 0 {
-        let code = encoding.picture.error_code;
-        return Err(fail(&format!("{code:?}")));
-    }
-    let writer = &encoding.writer;
-    // SAFETY: libwebp wrote `size` bytes at `mem` (null only when empty).
-    Ok(if writer.mem.is_null() {
-        Vec::new()
-    } else {
-        unsafe { std::slice::from_raw_parts(writer.mem, writer.size) }.to_vec()
-    })
+    let p = &picture.0;
+    copy(p.y, p.y_stride, &planes.y, width, height, &luma);
+    copy(p.u, p.uv_stride, &planes.cb, chroma_w, chroma_h, &chroma);
+    copy(p.v, p.uv_stride, &planes.cr, chroma_w, chroma_h, &chroma);
+    webp_encode(&mut picture, settings)
 }
 
 /// Full range to studio range, rounded: 255 levels onto `span` (219 for luma, 224 for chroma),

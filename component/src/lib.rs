@@ -20,6 +20,8 @@ mod heif;
 #[cfg(feature = "jxl")]
 mod jxl;
 pub mod lab;
+#[cfg(feature = "webp-lossy")]
+mod libwebp;
 pub mod metadata;
 pub mod options;
 pub mod orient;

@@ -55,21 +55,66 @@ fn frames_of(bytes: &[u8]) -> (Vec<(RgbaImage, u32)>, u32) {
         );
         // libwebp's own decoder: image-webp blends a frame over the one before it a level off
         // in places (its arithmetic rounds down).
-        let animation = webp::AnimDecoder::new(bytes).decode().unwrap();
         let mut shown_until = 0;
-        let frames = animation
-            .get_frames(0..animation.len())
-            .unwrap()
-            .iter()
-            .map(|f| {
-                let image = RgbaImage::from_raw(f.width(), f.height(), f.get_image().to_vec());
-                let delay = f.get_time_ms() - shown_until;
-                shown_until = f.get_time_ms();
-                (image.unwrap(), u32::try_from(delay).unwrap())
+        let frames = libwebp_frames(bytes)
+            .into_iter()
+            .map(|(image, ends)| {
+                let delay = ends - shown_until;
+                shown_until = ends;
+                (image, u32::try_from(delay).unwrap())
             })
             .collect();
         (frames, count)
     }
+}
+
+/// An animated WebP's frames as libwebp's animation decoder composes them (the copy of libwebp
+/// the component's native build compiles), each with the time it ends, in ms.
+fn libwebp_frames(bytes: &[u8]) -> Vec<(RgbaImage, i32)> {
+    use libwebp_sys as sys;
+    use std::mem::MaybeUninit;
+
+    let data = sys::WebPData {
+        bytes: bytes.as_ptr(),
+        size: bytes.len(),
+    };
+    let mut options = MaybeUninit::<sys::WebPAnimDecoderOptions>::uninit();
+    // SAFETY: the call initialises the whole struct it is given.
+    assert_ne!(
+        unsafe { sys::WebPAnimDecoderOptionsInit(options.as_mut_ptr()) },
+        0
+    );
+    // SAFETY: initialised just above.
+    let mut options = unsafe { options.assume_init() };
+    options.color_mode = sys::WEBP_CSP_MODE::MODE_RGBA;
+    // SAFETY: `data` points at `bytes`, which outlive the decoder (deleted below).
+    let decoder = unsafe { sys::WebPAnimDecoderNew(&data, &options) };
+    assert!(!decoder.is_null(), "libwebp does not read the animation");
+    let mut info = sys::WebPAnimInfo::default();
+    // SAFETY: the decoder is live.
+    assert_ne!(
+        unsafe { sys::WebPAnimDecoderGetInfo(decoder, &mut info) },
+        0
+    );
+    let canvas = info.canvas_width as usize * info.canvas_height as usize * 4;
+    let mut frames = Vec::new();
+    // SAFETY: the decoder is live; each frame's canvas is `canvas` bytes that libwebp owns until
+    // the next call, copied at once.
+    while unsafe { sys::WebPAnimDecoderHasMoreFrames(decoder) } != 0 {
+        let mut pixels = std::ptr::null_mut();
+        let mut ends = 0;
+        assert_ne!(
+            unsafe { sys::WebPAnimDecoderGetNext(decoder, &mut pixels, &mut ends) },
+            0,
+            "libwebp does not decode a frame"
+        );
+        let pixels = unsafe { std::slice::from_raw_parts(pixels, canvas) }.to_vec();
+        let image = RgbaImage::from_raw(info.canvas_width, info.canvas_height, pixels).unwrap();
+        frames.push((image, ends));
+    }
+    // SAFETY: created above, deleted once.
+    unsafe { sys::WebPAnimDecoderDelete(decoder) };
+    frames
 }
 
 fn rgb(image: &RgbaImage) -> image::RgbImage {
