@@ -293,8 +293,9 @@ mod webp {
             .ok_or_else(|| fail("libwebp config"))?;
         config.lossless = c_int::from(lossless);
         let mux_version = sys::WebPGetMuxABIVersion();
-        let mut options = MaybeUninit::<sys::WebPAnimEncoderOptions>::uninit();
-        // SAFETY: the call initialises the whole options struct it is given.
+        // Zeroed first: the init sets the fields libwebp uses, not its padding.
+        let mut options = MaybeUninit::<sys::WebPAnimEncoderOptions>::zeroed();
+        // SAFETY: zeroed, then every field but the padding set by the call.
         let mut options = unsafe {
             if sys::WebPAnimEncoderOptionsInitInternal(options.as_mut_ptr(), mux_version) == 0 {
                 return Err(fail("libwebp animation options"));

@@ -27,8 +27,9 @@ impl Picture {
         let mut picture = Picture::sized(raster.width, raster.height)?;
         picture.0.use_argb = 1;
         let channels = if raster.alpha { 4 } else { 3 };
-        let stride = c_int::try_from(raster.width as usize * channels).ok()?;
-        if raster.data.len() < raster.width as usize * raster.height as usize * channels {
+        let row = (raster.width as usize).checked_mul(channels)?;
+        let stride = c_int::try_from(row).ok()?;
+        if raster.data.len() < row.checked_mul(raster.height as usize)? {
             return None;
         }
         // SAFETY: the picture is initialised and sized; the data holds height rows of
@@ -70,10 +71,11 @@ impl Picture {
                 unsafe { sys::WebPMemoryWriterClear(&mut self.0) };
             }
         }
-        let mut writer = MaybeUninit::<sys::WebPMemoryWriter>::uninit();
+        // Zeroed first: the init sets the fields libwebp uses, not its padding.
+        let mut writer = MaybeUninit::<sys::WebPMemoryWriter>::zeroed();
         // SAFETY: initialises the writer in place.
         unsafe { sys::WebPMemoryWriterInit(writer.as_mut_ptr()) };
-        // SAFETY: initialised just above.
+        // SAFETY: zeroed, then initialised just above.
         let mut writer = Writer(unsafe { writer.assume_init() });
         self.0.writer = Some(sys::WebPMemoryWrite);
         self.0.custom_ptr = (&raw mut writer.0).cast::<c_void>();

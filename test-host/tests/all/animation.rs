@@ -74,37 +74,44 @@ fn libwebp_frames(bytes: &[u8]) -> Vec<(RgbaImage, i32)> {
     use libwebp_sys as sys;
     use std::mem::MaybeUninit;
 
+    /// The decoder, deleted on drop (also when an assertion below fails).
+    struct Decoder(*mut sys::WebPAnimDecoder);
+    impl Drop for Decoder {
+        fn drop(&mut self) {
+            // SAFETY: created non-null below, deleted once.
+            unsafe { sys::WebPAnimDecoderDelete(self.0) };
+        }
+    }
+
     let data = sys::WebPData {
         bytes: bytes.as_ptr(),
         size: bytes.len(),
     };
-    let mut options = MaybeUninit::<sys::WebPAnimDecoderOptions>::uninit();
-    // SAFETY: the call initialises the whole struct it is given.
-    assert_ne!(
-        unsafe { sys::WebPAnimDecoderOptionsInit(options.as_mut_ptr()) },
-        0
-    );
-    // SAFETY: initialised just above.
+    // Zeroed first: the init sets the fields libwebp uses, not its padding.
+    let mut options = MaybeUninit::<sys::WebPAnimDecoderOptions>::zeroed();
+    // SAFETY: sets every field but the padding.
+    let initialised = unsafe { sys::WebPAnimDecoderOptionsInit(options.as_mut_ptr()) };
+    assert_ne!(initialised, 0);
+    // SAFETY: zeroed, then initialised just above.
     let mut options = unsafe { options.assume_init() };
     options.color_mode = sys::WEBP_CSP_MODE::MODE_RGBA;
-    // SAFETY: `data` points at `bytes`, which outlive the decoder (deleted below).
+    // SAFETY: `data` points at `bytes`, which outlive the decoder.
     let decoder = unsafe { sys::WebPAnimDecoderNew(&data, &options) };
     assert!(!decoder.is_null(), "libwebp does not read the animation");
+    let decoder = Decoder(decoder);
     let mut info = sys::WebPAnimInfo::default();
     // SAFETY: the decoder is live.
-    assert_ne!(
-        unsafe { sys::WebPAnimDecoderGetInfo(decoder, &mut info) },
-        0
-    );
+    let read = unsafe { sys::WebPAnimDecoderGetInfo(decoder.0, &mut info) };
+    assert_ne!(read, 0);
     let canvas = info.canvas_width as usize * info.canvas_height as usize * 4;
     let mut frames = Vec::new();
     // SAFETY: the decoder is live; each frame's canvas is `canvas` bytes that libwebp owns until
     // the next call, copied at once.
-    while unsafe { sys::WebPAnimDecoderHasMoreFrames(decoder) } != 0 {
+    while unsafe { sys::WebPAnimDecoderHasMoreFrames(decoder.0) } != 0 {
         let mut pixels = std::ptr::null_mut();
         let mut ends = 0;
         assert_ne!(
-            unsafe { sys::WebPAnimDecoderGetNext(decoder, &mut pixels, &mut ends) },
+            unsafe { sys::WebPAnimDecoderGetNext(decoder.0, &mut pixels, &mut ends) },
             0,
             "libwebp does not decode a frame"
         );
@@ -112,8 +119,6 @@ fn libwebp_frames(bytes: &[u8]) -> Vec<(RgbaImage, i32)> {
         let image = RgbaImage::from_raw(info.canvas_width, info.canvas_height, pixels).unwrap();
         frames.push((image, ends));
     }
-    // SAFETY: created above, deleted once.
-    unsafe { sys::WebPAnimDecoderDelete(decoder) };
     frames
 }
 

@@ -28,6 +28,7 @@ fn python() -> PathBuf {
         return PathBuf::from(python);
     }
     std::env::var_os("IMGPIPE_VENV")
+        .filter(|venv| !venv.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/imgpipe-venv")
