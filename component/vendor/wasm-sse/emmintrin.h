@@ -729,28 +729,31 @@ _mm_sub_epi64(__m128i __a, __m128i __b)
   return (__m128i)wasm_i64x2_sub((v128_t)__a, (v128_t)__b);
 }
 
+// imgpipe: the four saturating subtracts use clang's generic builtin instead of
+// wasm_simd128.h's wasm-specific one, whose bitcode the Rust toolchain's newer LLVM no longer
+// reads at link time (README.md).
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
 _mm_subs_epi8(__m128i __a, __m128i __b)
 {
-  return (__m128i)wasm_i8x16_sub_saturate((v128_t)__a, (v128_t)__b);
+  return (__m128i)__builtin_elementwise_sub_sat((__i8x16)__a, (__i8x16)__b);
 }
 
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
 _mm_subs_epi16(__m128i __a, __m128i __b)
 {
-  return (__m128i)wasm_i16x8_sub_saturate((v128_t)__a, (v128_t)__b);
+  return (__m128i)__builtin_elementwise_sub_sat((__i16x8)__a, (__i16x8)__b);
 }
 
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
 _mm_subs_epu8(__m128i __a, __m128i __b)
 {
-  return (__m128i)wasm_u8x16_sub_saturate((v128_t)__a, (v128_t)__b);
+  return (__m128i)__builtin_elementwise_sub_sat((__u8x16)__a, (__u8x16)__b);
 }
 
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
 _mm_subs_epu16(__m128i __a, __m128i __b)
 {
-  return (__m128i)wasm_u16x8_sub_saturate((v128_t)__a, (v128_t)__b);
+  return (__m128i)__builtin_elementwise_sub_sat((__u16x8)__a, (__u16x8)__b);
 }
 
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
