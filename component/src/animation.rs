@@ -261,7 +261,6 @@ fn gif_pixels(raster: &Raster) -> Vec<u8> {
 #[cfg(feature = "webp-lossy")]
 mod webp {
     use std::ffi::{CStr, c_int};
-    use std::mem::MaybeUninit;
     use std::ptr;
 
     use libwebp_sys as sys;
@@ -293,15 +292,17 @@ mod webp {
             .ok_or_else(|| fail("libwebp config"))?;
         config.lossless = c_int::from(lossless);
         let mux_version = sys::WebPGetMuxABIVersion();
-        // Zeroed first: the init sets the fields libwebp uses, not its padding.
-        let mut options = MaybeUninit::<sys::WebPAnimEncoderOptions>::zeroed();
-        // SAFETY: zeroed, then every field but the padding set by the call.
+        let mut set_up = 0;
+        // SAFETY: a plain C struct, valid zeroed, which its init sets up (or leaves as it was
+        // and returns 0, on a version mismatch).
         let mut options = unsafe {
-            if sys::WebPAnimEncoderOptionsInitInternal(options.as_mut_ptr(), mux_version) == 0 {
-                return Err(fail("libwebp animation options"));
-            }
-            options.assume_init()
+            crate::libwebp::initialised(|o| {
+                set_up = sys::WebPAnimEncoderOptionsInitInternal(o, mux_version);
+            })
         };
+        if set_up == 0 {
+            return Err(fail("libwebp animation options"));
+        }
         options.anim_params.loop_count = c_int::try_from(settings.plays.min(65_535)).unwrap_or(0);
         // Both sides fit in c_int: at most 16,383.
         let (w, h) = (width as c_int, height as c_int);

@@ -17,6 +17,19 @@ pub fn config(quality: u8, effort: u8) -> Option<sys::WebPConfig> {
     Some(config)
 }
 
+/// A libwebp struct set up in place by `init`, its init function. Zeroed first: the inits set
+/// the fields libwebp reads, not the padding between them.
+///
+/// # Safety
+/// `T` is a plain C struct that is valid with every byte zero (numbers, raw pointers, optional
+/// function pointers), and `init` leaves it valid.
+pub unsafe fn initialised<T>(init: impl FnOnce(*mut T)) -> T {
+    let mut value = MaybeUninit::<T>::zeroed();
+    init(value.as_mut_ptr());
+    // SAFETY: zeroed, which the caller promises is a valid `T`, then set up by `init`.
+    unsafe { value.assume_init() }
+}
+
 /// A libwebp picture, freed on drop.
 pub struct Picture(pub sys::WebPPicture);
 
@@ -71,12 +84,8 @@ impl Picture {
                 unsafe { sys::WebPMemoryWriterClear(&mut self.0) };
             }
         }
-        // Zeroed first: the init sets the fields libwebp uses, not its padding.
-        let mut writer = MaybeUninit::<sys::WebPMemoryWriter>::zeroed();
-        // SAFETY: initialises the writer in place.
-        unsafe { sys::WebPMemoryWriterInit(writer.as_mut_ptr()) };
-        // SAFETY: zeroed, then initialised just above.
-        let mut writer = Writer(unsafe { writer.assume_init() });
+        // SAFETY: a plain C struct, valid zeroed, which its init sets up.
+        let mut writer = Writer(unsafe { initialised(|w| sys::WebPMemoryWriterInit(w)) });
         self.0.writer = Some(sys::WebPMemoryWrite);
         self.0.custom_ptr = (&raw mut writer.0).cast::<c_void>();
         // SAFETY: the config is valid, the picture filled, its writer set to `writer`, which
