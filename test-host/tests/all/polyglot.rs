@@ -1,8 +1,8 @@
 //! The same component from Python (wasmtime-py), Node.js and the browser (jco), byte for byte:
 //! each host processes the same fixtures with the same options, and every output must equal the
 //! Rust host's, every error be the same WIT case. Python's virtual environment and the Node
-//! packages are installed by scripts/setup; the hosts run the installed wheel and the packed npm
-//! package (in Node and in the page), not the source tree.
+//! packages are installed by scripts/setup; the hosts run the built wheel and the packed npm
+//! package (in Node and in the page), unpacked outside the checkout, not the source tree.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -56,16 +56,21 @@ fn node_example() -> &'static Path {
 }
 
 /// The Node package as a user gets it: `npm pack` of examples/node (after the transpile),
-/// installed from the tarball into an empty project, with the cross-host driver beside it (once
-/// per test run).
+/// unpacked into `node_modules/imgpipe` of an empty project, with the cross-host driver beside
+/// it (once per test run). Its declared dependencies are linked from examples/node's
+/// `node_modules` (scripts/setup installed them there at the lock file's versions), each checked
+/// to be the version the package asks for; nothing else is reachable from the project, so a
+/// dependency the package uses without declaring it fails the tests. Unpacked, not installed:
+/// tests install nothing.
 fn node_package() -> &'static Path {
-    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
+    static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
+    UNPACKED.get_or_init(|| {
         let example = node_example();
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("node-package");
         let _ = std::fs::remove_dir_all(&dir);
         let project = dir.join("project");
-        std::fs::create_dir_all(&project).unwrap();
+        let package = project.join("node_modules/imgpipe");
+        std::fs::create_dir_all(&package).unwrap();
         let packed = Command::new("npm")
             .args(["pack", "--pack-destination"])
             .arg(&dir)
@@ -85,16 +90,39 @@ fn node_package() -> &'static Path {
             r#"{"name": "fresh", "version": "1.0.0", "private": true, "type": "module"}"#,
         )
         .unwrap();
-        let status = Command::new("npm")
-            // Offline: its one dependency, the WASI shim, is in the npm cache scripts/setup
-            // filled; a test downloads nothing.
-            .args(["install", "--offline", "--no-audit", "--no-fund"])
-            .args(["--loglevel=error"])
+        // An npm tarball holds its files under `package/`.
+        let status = Command::new("tar")
+            .args(["-xzf"])
             .arg(&tarball)
-            .current_dir(&project)
+            .arg("-C")
+            .arg(&package)
+            .args(["--strip-components=1"])
             .status()
             .unwrap();
-        assert!(status.success(), "npm install {}", tarball.display());
+        assert!(status.success(), "tar -xzf {}", tarball.display());
+        let manifest = |path: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(path.join("package.json")).unwrap()).unwrap()
+        };
+        let dependencies = manifest(&package)["dependencies"].clone();
+        let dependencies = dependencies
+            .as_object()
+            .expect("the package's dependencies");
+        assert!(
+            !dependencies.is_empty(),
+            "the package declares no dependencies"
+        );
+        for (name, version) in dependencies {
+            let installed = example.join("node_modules").join(name);
+            assert_eq!(
+                &manifest(&installed)["version"],
+                version,
+                "{name} in examples/node/node_modules is not the version the package declares: \
+                 run scripts/setup"
+            );
+            let link = project.join("node_modules").join(name);
+            std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(&installed, &link).unwrap();
+        }
         std::fs::copy(example.join("crosshost.mjs"), project.join("crosshost.mjs")).unwrap();
         project
     })
@@ -454,12 +482,14 @@ fn same_as_rust(host: &str, mut command: Command) {
 }
 
 /// The Python package as a user gets it: a wheel built from a copy of examples/python with the
-/// component inside, installed with pip into a fresh virtual environment, and the cross-host
-/// driver beside it, outside the checkout (once per test run). Returns that environment's
-/// python.
+/// component inside, unpacked (a wheel is a zip file laid out as `site-packages`) into a folder
+/// outside the checkout, with the cross-host driver beside it (once per test run). The
+/// environment scripts/setup made runs it with that folder first on `PYTHONPATH`, after a check
+/// that it holds every distribution the wheel requires. Unpacked, not installed: tests install
+/// nothing. Returns the folder.
 fn python_package() -> &'static Path {
-    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
+    static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
+    UNPACKED.get_or_init(|| {
         let python = python();
         assert!(
             python.exists(),
@@ -505,50 +535,61 @@ fn python_package() -> &'static Path {
                 .arg(dir.join("src")),
             "pip wheel",
         );
+        let wheel = dir.join("dist/imgpipe-0.1.0-py3-none-any.whl");
+        let site = dir.join("site");
         run(
             Command::new(&python)
-                .args(["-m", "venv"])
-                .arg(dir.join("venv")),
-            "python -m venv",
+                .args(["-m", "zipfile", "-e"])
+                .arg(&wheel)
+                .arg(&site),
+            "unzipping the wheel",
         );
-        let wheel = dir.join("dist/imgpipe-0.1.0-py3-none-any.whl");
-        // Its dependency from the wheels scripts/setup keeps beside the environment: a test
-        // downloads nothing.
-        let wheels = python.ancestors().nth(2).unwrap().join("wheels");
+        // The wheel's own list of what it requires (`Requires-Dist: wasmtime==50.0.1`), each
+        // checked against the distribution the environment has.
+        let metadata =
+            std::fs::read_to_string(site.join("imgpipe-0.1.0.dist-info/METADATA")).unwrap();
+        let required: Vec<&str> = metadata
+            .lines()
+            .filter_map(|line| line.strip_prefix("Requires-Dist: "))
+            .collect();
         assert!(
-            wheels.is_dir(),
-            "{} is missing: run scripts/setup",
-            wheels.display()
+            !required.is_empty(),
+            "the wheel requires nothing: {metadata}"
         );
         run(
-            Command::new(dir.join("venv/bin/pip"))
-                .args(["install", "-q", "--disable-pip-version-check", "--no-index"])
-                .arg("--find-links")
-                .arg(&wheels)
-                .arg(&wheel),
-            "pip install of the wheel",
+            Command::new(&python)
+                .args([
+                    "-c",
+                    "import sys\n\
+                     from importlib.metadata import version\n\
+                     for requirement in sys.argv[1:]:\n    \
+                         name, pinned = requirement.split('==')\n    \
+                         assert version(name) == pinned, (requirement, version(name))",
+                ])
+                .args(&required),
+            "the environment's check of the wheel's requirements (run scripts/setup)",
         );
         std::fs::copy(source.join("crosshost.py"), dir.join("crosshost.py")).unwrap();
-        dir.join("venv/bin/python")
+        dir
     })
 }
 
 #[test]
 fn python_gives_the_rust_hosts_bytes_and_errors() {
-    // Through the installed wheel, with no path to the component: it uses the one it carries.
-    let python = python_package();
-    let dir = python.ancestors().nth(3).unwrap();
-    let mut command = Command::new(python);
+    // Through the unpacked wheel, with no path to the component: it uses the one it carries.
+    let dir = python_package();
+    let mut command = Command::new(python());
     command
         .arg(dir.join("crosshost.py"))
         .current_dir(dir)
+        .env("PYTHONPATH", dir.join("site"))
         .env_remove("IMGPIPE_COMPONENT");
     same_as_rust("python", command);
 }
 
 #[test]
 fn node_gives_the_rust_hosts_bytes_and_errors() {
-    // Through the packed package, installed as a user installs it.
+    // Through the packed package, laid out as an install lays it out.
     let project = node_package();
     assert!(
         project
@@ -611,8 +652,8 @@ fn serve_file(root: &Path, mut stream: TcpStream) {
     let _ = stream.write_all(&body);
 }
 
-/// The browser example in the fresh project that installed the packed package, its import map
-/// pointed at what `npm install` put in `node_modules` instead of the source tree.
+/// The browser example in the fresh project that holds the packed package, its import map
+/// pointed at that project's `node_modules` instead of the source tree.
 fn browser_page_of_the_package() -> PathBuf {
     let project = node_package();
     let page = project.join("browser");
