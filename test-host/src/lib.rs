@@ -21,6 +21,7 @@
 
 mod cache;
 mod embedded;
+mod exports;
 mod processor;
 mod runtime;
 pub mod server;

@@ -6,7 +6,7 @@ use wasmtime::{Result, format_err};
 use wasmtime::{Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::bindings::ImageProcessor;
+use crate::exports::Functions;
 use crate::runtime::Runtime;
 use crate::wit::{Error, ErrorKind, ImageInfo, InstanceStats, Options, OutputFormat, Processed};
 
@@ -28,7 +28,7 @@ impl WasiView for State {
 
 struct Live {
     store: Store<State>,
-    bindings: ImageProcessor,
+    functions: Functions,
 }
 
 /// A component instance that processes images one call at a time.
@@ -70,30 +70,25 @@ impl<'r> Processor<'r> {
         format: Option<OutputFormat>,
     ) -> Result<Result<Processed, Error>> {
         self.call(|live| {
-            let p = live.bindings.imgpipe_image_processor();
-            match format {
-                None => p.call_process(&mut live.store, image, options),
-                Some(f) => p.call_process_with_format(&mut live.store, image, options, f),
-            }
+            let f = &live.functions;
+            let (out,) = match format {
+                None => f.process().call(&mut live.store, (image, options))?,
+                Some(format) => f
+                    .process_with_format()
+                    .call(&mut live.store, (image, options, format))?,
+            };
+            Ok(out)
         })
     }
 
     /// Reads `image`'s header.
     pub fn inspect(&mut self, image: &[u8]) -> Result<Result<ImageInfo, Error>> {
-        self.call(|live| {
-            live.bindings
-                .imgpipe_image_processor()
-                .call_inspect(&mut live.store, image)
-        })
+        self.call(|live| Ok(live.functions.inspect().call(&mut live.store, (image,))?.0))
     }
 
     /// The current instance's counters.
     pub fn stats(&mut self) -> Result<InstanceStats> {
-        self.call(|live| {
-            live.bindings
-                .imgpipe_image_processor()
-                .call_stats(&mut live.store)
-        })
+        self.call(|live| Ok(live.functions.stats().call(&mut live.store, ())?.0))
     }
 
     fn call<T>(&mut self, f: impl FnOnce(&mut Live) -> wasmtime::Result<T>) -> Result<T> {
@@ -128,9 +123,10 @@ impl<'r> Processor<'r> {
         let mut store = Store::new(&self.runtime.engine, state);
         store.limiter(|s| &mut s.limits);
         self.runtime.arm_deadline(&mut store);
-        let bindings = self.runtime.pre.instantiate(&mut store)?;
+        let instance = self.runtime.pre.instantiate(&mut store)?;
+        let functions = self.runtime.exports.get(&mut store, &instance)?;
         self.instances += 1;
-        Ok(Live { store, bindings })
+        Ok(Live { store, functions })
     }
 }
 

@@ -8,11 +8,11 @@ use std::thread;
 use std::time::Duration;
 
 use wasmtime::Result;
-use wasmtime::component::Linker;
+use wasmtime::component::{InstancePre, Linker};
 use wasmtime::error::Context;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::bindings::ImageProcessorPre;
+use crate::exports::Exports;
 use crate::names::INITIAL_MEMORY_BYTES;
 use crate::processor::{Processor, State};
 
@@ -75,7 +75,8 @@ pub fn component_path() -> PathBuf {
 /// A loaded component, ready to instantiate cheaply and often.
 pub struct Runtime {
     pub(crate) engine: Engine,
-    pub(crate) pre: ImageProcessorPre<State>,
+    pub(crate) pre: InstancePre<State>,
+    pub(crate) exports: Exports,
     pub(crate) config: RuntimeConfig,
     /// Kept only to stop the epoch thread when the runtime is dropped; none without a time limit.
     _ticker: Option<Ticker>,
@@ -98,11 +99,12 @@ impl Runtime {
         let pre = linker
             .instantiate_pre(&component)
             .context("pre-instantiate the component")?;
-        let pre = ImageProcessorPre::new(pre).context("component does not export the processor")?;
+        let exports = Exports::new(&component)?;
         let ticker = interruptible.then(|| Ticker::start(engine.clone()));
         Ok(Runtime {
             engine,
             pre,
+            exports,
             config,
             _ticker: ticker,
         })
