@@ -678,9 +678,18 @@ _mm_min_epu8(__m128i __a, __m128i __b)
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
 _mm_mulhi_epi16(__m128i __a, __m128i __b)
 {
-  const v128_t lo = wasm_i32x4_extmul_low_i16x8((v128_t)__a, (v128_t)__b);
-  const v128_t hi = wasm_i32x4_extmul_high_i16x8((v128_t)__a, (v128_t)__b);
-  return (__m128i)wasm_i16x8_shuffle(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+  /* imgpipe: the products of the even and of the odd 16-bit lanes, each as a 32-bit lane, by
+     i32x4.dot_i16x8_s against __b with the other lane zeroed (x86's pmaddwd), then their high
+     halves put together. Emscripten's widening multiplies, given a constant __b (libwebp's
+     transform multipliers), became an i32x4.mul by a constant that wasmtime compiles to six
+     instructions, two of them slow 32-bit multiplies. */
+  const v128_t __even_mask = wasm_i32x4_const_splat(0x0000ffff);
+  const v128_t __odd_mask = wasm_i32x4_const_splat((int)0xffff0000);
+  const v128_t __even =
+      wasm_i32x4_dot_i16x8((v128_t)__a, wasm_v128_and((v128_t)__b, __even_mask));
+  const v128_t __odd =
+      wasm_i32x4_dot_i16x8((v128_t)__a, wasm_v128_and((v128_t)__b, __odd_mask));
+  return (__m128i)wasm_v128_or(wasm_u32x4_shr(__even, 16), wasm_v128_and(__odd, __odd_mask));
 }
 
 static __inline__ __m128i __attribute__((__always_inline__, __nodebug__))
