@@ -36,8 +36,10 @@ pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 pub const KEEP_RESIDENT: usize = INITIAL_MEMORY_BYTES;
 
 /// How much of each table slot is zeroed in place when an instance goes, rather than handed
-/// back to the kernel: all of the processor's (2,176 function references, 17 KiB).
-pub const TABLE_KEEP_RESIDENT: usize = 64 << 10;
+/// back to the kernel, which the next instance paid for with a page fault after a TLB
+/// shootdown: enough for the processor's function table (17 KiB in this build). Measured after
+/// W1: instantiation p50 47-69 µs against 56-82 (bench/README.md, levers).
+const TABLE_KEEP_RESIDENT: usize = 64 << 10;
 
 /// Limits and sizes for a [`Runtime`].
 #[derive(Debug, Clone)]
