@@ -4,9 +4,7 @@
 //! registers across it. These tests take that call at every loop turn, with more vector and
 //! integer values live across it than the System V ABI preserves, and check that every value
 //! survives, when the call returns at once and when it yields to another call on the same thread
-//! (as the project's server does at every epoch tick), and that the call still interrupts. The
-//! last two test the second change: no check at the entry of a function that neither loops nor
-//! calls.
+//! (as the project's server does at every epoch tick), and that the call still interrupts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -217,65 +215,4 @@ fn an_epoch_check_still_interrupts() {
         "{err:#}"
     );
     assert_eq!(calls, 100);
-}
-
-/// Calls `func(arg)` of the module `wat` with an epoch deadline of `deadline` (0: already
-/// reached) and a callback that always continues; returns the result and how many times the
-/// checks called the runtime.
-fn count_checks(wat: &str, func: &str, arg: i32, deadline: u64) -> (i32, u64) {
-    let engine = engine(true);
-    let module = Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    store.set_epoch_deadline(deadline);
-    let calls = Arc::new(AtomicU64::new(0));
-    let counted = calls.clone();
-    store.epoch_deadline_callback(move |_| {
-        counted.fetch_add(1, Ordering::Relaxed);
-        Ok(UpdateDeadline::Continue(0))
-    });
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let f = instance
-        .get_typed_func::<i32, i32>(&mut store, func)
-        .unwrap();
-    let result = f.call(&mut store, arg).unwrap();
-    (result, calls.load(Ordering::Relaxed))
-}
-
-/// `leaf` neither loops nor calls; `run` calls it from a loop; `countdown` calls itself;
-/// `fill` has no loop and no call but a `memory.fill` of a length known only when it runs.
-const LEAF_MODULE: &str = r#"(module
-  (memory 1)
-  (func $leaf (export "leaf") (param i32) (result i32)
-    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
-  (func (export "run") (param $n i32) (result i32) (local $acc i32)
-    (loop $turn
-      (local.set $acc (i32.add (local.get $acc) (call $leaf (local.get $n))))
-      (br_if $turn (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  (func $countdown (export "countdown") (param i32) (result i32)
-    (if (result i32) (local.get 0)
-      (then (call $countdown (i32.sub (local.get 0) (i32.const 1))))
-      (else (i32.const 0))))
-  (func (export "fill") (param i32) (result i32)
-    (memory.fill (i32.const 0) (i32.const 7) (local.get 0))
-    (i32.load8_u (i32.const 0))))"#;
-
-#[test]
-fn a_function_that_neither_loops_nor_calls_has_no_entry_check() {
-    // Its length bounds its time, and its caller checks at its own entry and loop heads: the
-    // loop of 100 turns checks 100 times plus once at `run`'s entry, not twice per turn.
-    assert_eq!(count_checks(LEAF_MODULE, "leaf", 5, 0), (16, 0));
-    let (_, calls) = count_checks(LEAF_MODULE, "run", 100, 0);
-    assert_eq!(calls, 101, "the checks called the runtime {calls} times");
-    // A function that calls, itself included, still checks at every entry: recursion has no
-    // loop head.
-    assert_eq!(count_checks(LEAF_MODULE, "countdown", 50, 0), (0, 51));
-}
-
-#[test]
-fn a_check_without_an_entry_check_compares_with_the_real_deadline() {
-    // `fill` has no entry check, so the check before its `memory.fill` has no deadline loaded
-    // yet: it must load it and call the runtime only when it is reached.
-    assert_eq!(count_checks(LEAF_MODULE, "fill", 1000, 0), (7, 1));
-    assert_eq!(count_checks(LEAF_MODULE, "fill", 1000, 1_000_000), (7, 0));
 }

@@ -230,10 +230,6 @@ pub struct FuncEnvironment<'module_environment> {
     /// spill, and this isn't any worse than reloading each time.
     epoch_ptr_var: cranelift_frontend::Variable,
 
-    /// imgpipe: whether the function's entry checks the epoch; see
-    /// `epoch_function_entry`. Set by the translator, which knows the body.
-    pub(crate) epoch_entry_check: bool,
-
     fuel_consumed: i64,
 
     /// A stack limit for when signals-based traps are disabled.
@@ -324,7 +320,6 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
             fuel_var: Variable::reserved_value(),
             epoch_deadline_var: Variable::reserved_value(),
             epoch_ptr_var: Variable::reserved_value(),
-            epoch_entry_check: true,
 
             // Start with at least one fuel being consumed because even empty
             // functions should consume at least some fuel.
@@ -726,20 +721,6 @@ impl<'module_environment> FuncEnvironment<'module_environment> {
         // sufficient. Then, combined with checks at every backedge
         // (loop) the longest runtime between checks is bounded by the
         // straightline length of any function body.
-        //
-        // imgpipe: by the same argument a function that neither loops nor
-        // calls (nor resumes a continuation) needs no check at its entry:
-        // it runs for at most its own straight-line length and then returns
-        // to a caller, whose next loop head or call checks. The translator
-        // clears `epoch_entry_check` for such a function. Its cached
-        // deadline starts at zero, so a check it still makes (before a bulk
-        // memory or table operation) always takes the full path, which
-        // reloads the real deadline first.
-        if !self.epoch_entry_check {
-            let unknown = builder.ins().iconst(ir::types::I64, 0);
-            builder.def_var(self.epoch_deadline_var, unknown);
-            return;
-        }
         let continuation_block = builder.create_block();
         let cur_epoch_value = self.epoch_load_current(builder);
         self.epoch_check_full(builder, cur_epoch_value, continuation_block);

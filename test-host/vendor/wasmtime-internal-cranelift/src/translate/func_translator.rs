@@ -278,37 +278,6 @@ fn declare_locals(
     Ok(())
 }
 
-/// imgpipe: whether the body in `reader` has a loop or anything that runs other code: a call
-/// of any kind, a continuation resumed or switched to, or an atomic wait (which blocks). A
-/// body that cannot be read counts as one that does; translating it reports the error.
-fn may_loop_or_call(reader: &BinaryReader) -> bool {
-    use wasmparser::Operator as O;
-    let mut ops = OperatorsReader::new(reader.clone());
-    while !ops.eof() {
-        match ops.read() {
-            Ok(
-                O::Loop { .. }
-                | O::Call { .. }
-                | O::CallIndirect { .. }
-                | O::CallRef { .. }
-                | O::ReturnCall { .. }
-                | O::ReturnCallIndirect { .. }
-                | O::ReturnCallRef { .. }
-                | O::Resume { .. }
-                | O::ResumeThrow { .. }
-                | O::ResumeThrowRef { .. }
-                | O::Switch { .. }
-                | O::Suspend { .. }
-                | O::MemoryAtomicWait32 { .. }
-                | O::MemoryAtomicWait64 { .. },
-            )
-            | Err(_) => return true,
-            Ok(_) => {}
-        }
-    }
-    false
-}
-
 /// Parse the function body in `reader`.
 ///
 /// This assumes that the local variable declarations have already been parsed and function
@@ -326,8 +295,6 @@ fn parse_function_body(
         "State not initialized"
     );
 
-    // imgpipe: see `FuncEnvironment::epoch_function_entry`.
-    environ.epoch_entry_check = may_loop_or_call(&reader);
     environ.before_translate_function(builder)?;
 
     let mut reader = OperatorsReader::new(reader);
