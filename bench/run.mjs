@@ -1,7 +1,8 @@
 // The whole benchmark in one run, on the same inputs and options: the imgpipe component in
 // wasmtime (warm, instantiate, fresh process), the same pipeline compiled natively, and the peers
-// (sharp, wasm-vips, photon, jimp). Writes results/results.json, results/results.md (the table)
-// and results/chart.svg.
+// (sharp, wasm-vips, photon, jimp); then the component and sharp again in alternating process
+// pairs, whose ratios the targets are judged by. Writes results/results.json,
+// results/results.md (the tables) and results/chart.svg.
 //
 // Run with: bench/setup && bench/run   (or: node bench/run.mjs [--quick] after bench/setup)
 
@@ -61,6 +62,9 @@ const workloads = [
   { id: 'W7', what: '2560x1600 photo to fit 1920x1080, AVIF, at sharp\'s q50 file size', input: w7, w: 1920, h: 1080, format: 'avif', q: 50, n: quick ? 1 : 3, only: ['sharp'], sameBytesAs: 'sharp' },
   { id: 'W8', what: '2560x1600 photo to fit 1920x1080, WebP q80', input: w7, w: 1920, h: 1080, format: 'webp', q: 80, n: quick ? 2 : 5, only: ['sharp'] },
 ];
+// Side by side: how many alternating process pairs of the component and sharp each workload
+// gets, and how many warm calls each side makes in a pair (about 2-15 s a pair).
+const pairsOf = { W1: [8, 20], W2: [6, 6], W3: [8, 10], W4: [8, 10], W5: [4, 2], W6: [6, 3], W7: [3, 1], W8: [8, 4] };
 const peers = ['sharp', 'wasm-vips', 'photon', 'jimp'];
 // The component without its per-call time limit: what the epoch checks cost.
 const unlimited = 'imgpipe (wasm, no time limit)';
@@ -122,6 +126,45 @@ function peer(name, wl, out) {
   return JSON.parse(execFileSync(process.execPath, args, { cwd: here }).toString());
 }
 
+/** The median: the middle value, or the mean of the two middle ones. */
+function middle(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+}
+
+/** Alternating process pairs of the component as shipped and sharp on one workload (at quality
+ * `q`), each pair's ratio of median and of fastest warm calls. The table's contenders run up
+ * to minutes apart, and on a shared machine a slow minute can move one side's median by half;
+ * within a pair they run seconds apart, and the side that goes first alternates, so a machine
+ * speeding up or slowing down favours neither. */
+function sideBySide(wl, q) {
+  const [count, calls] = quick ? [3, Math.min(pairsOf[wl.id][1], 3)] : pairsOf[wl.id];
+  const pairWl = { ...wl, q, n: calls };
+  const component = () => JSON.parse(execFileSync(imgpipe, ['bench', wl.input, '-W', wl.w, '-H', wl.h, '-q', q, '-f', wl.format,
+    '-n', calls, '--cold', 1, '--json', '--output', join(work, `${wl.id}-pair.${wl.format}`)].map(String)).toString());
+  const sharpPair = () => peer('sharp', pairWl, join(work, `${wl.id}-pair-sharp.${wl.format}`));
+  const byMedian = [];
+  const byFastest = [];
+  for (let i = 0; i < count; i++) {
+    let ours;
+    let theirs;
+    if (i % 2 === 0) {
+      ours = component();
+      theirs = sharpPair();
+    } else {
+      theirs = sharpPair();
+      ours = component();
+    }
+    byMedian.push(ours.warm.median_ms / theirs.warm.median_ms);
+    byFastest.push(ours.warm.min_ms / theirs.warm.min_ms);
+  }
+  return {
+    workload: wl.id, pairs: count, calls, ratios: byMedian, fastest_ratios: byFastest,
+    median: middle(byMedian), low: Math.min(...byMedian), high: Math.max(...byMedian), fastest: middle(byFastest),
+  };
+}
+
 async function rgb(input) {
   return sharp(input).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 }
@@ -140,6 +183,7 @@ async function psnr(outFile, reference) {
 }
 
 const rows = [];
+const pairs = [];
 for (const wl of workloads) {
   console.error(`${wl.id}: ${wl.what}`);
   const reference = await rgb(await sharp(wl.input).rotate()
@@ -172,11 +216,14 @@ for (const wl of workloads) {
     rows.push(row);
     console.error(`  ${name.padEnd(18)} ${r.unsupported ? r.unsupported : `${r.warm.median_ms.toFixed(1)} ms`}`);
   }
+  const pair = sideBySide(wl, ourWl.q);
+  pairs.push(pair);
+  console.error(`  side by side       ${pair.median.toFixed(2)}x by the median of ${pair.pairs} pairs`);
 }
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`;
 const date = new Date().toISOString().slice(0, 10);
-writeFileSync(join(results, 'results.json'), JSON.stringify({ date, machine, rows }, null, 2));
+writeFileSync(join(results, 'results.json'), JSON.stringify({ date, machine, rows, side_by_side: pairs }, null, 2));
 
 const mib = (b) => (b / 2 ** 20).toFixed(1);
 const lines = [
@@ -201,6 +248,16 @@ const coldRows = rows.filter((r) => r.contender === 'imgpipe (wasm)');
 lines.push('', '| Workload | Fresh instances | Instantiate p50 | Instantiate p99 | First call p50 | Fresh process, first call (wall) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of coldRows) {
   lines.push(`| ${r.workload} | ${r.instantiate.samples} | ${(r.instantiate.median_ms * 1000).toFixed(0)} µs | ${(r.instantiate.p99_ms * 1000).toFixed(0)} µs | ${r.first_call.median_ms.toFixed(1)} ms | ${r.fresh_process_ms.toFixed(1)} ms |`);
+}
+lines.push(
+  '',
+  'Side by side: alternating process pairs of `imgpipe bench <input> ... -n <calls> --cold 1` and `node bench/peers.mjs sharp <input> ... <calls>`, the component as shipped.',
+  '',
+  '| Workload | Pairs | Warm calls each | By the median: median of the pairs | Range | By the fastest call: median |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+);
+for (const p of pairs) {
+  lines.push(`| ${p.workload} | ${p.pairs} | ${p.calls} | ${p.median.toFixed(2)}x | ${p.low.toFixed(2)}-${p.high.toFixed(2)}x | ${p.fastest.toFixed(2)}x |`);
 }
 writeFileSync(join(results, 'results.md'), `${lines.join('\n')}\n`);
 writeFileSync(join(results, 'chart.svg'), chart(rows, `${date}, ${machine}`));
