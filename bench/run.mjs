@@ -49,22 +49,21 @@ const n = quick ? 5 : 20;
 // Fresh instances timed for the cold figures: a p99 needs a few hundred samples, and W1 is
 // cheap enough to give them.
 const cold = quick ? n : 200;
+// Each workload's `pairs`: how many alternating process pairs of the component and sharp it
+// gets side by side, and how many warm calls each side makes in a pair (about 2-15 s a pair).
 const workloads = [
-  { id: 'W1', what: "sharp's benchmark, 2725x2225 JPEG to 720x588 JPEG q80", input: w1, w: 720, h: 588, format: 'jpeg', q: 80, n, cold },
-  { id: 'W2', what: '12 MP JPEG to fit 1920x1080, JPEG q85', input: w2, w: 1920, h: 1080, format: 'jpeg', q: 85, n: Math.ceil(n / 2) },
-  { id: 'W3', what: '2048x1536 RGBA PNG to 720x540 PNG', input: join(fixtures, 'alpha-premultiply-2048x1536-paper.png'), w: 720, h: 540, format: 'png', q: 80, n },
-  { id: 'W4', what: 'W1 to WebP q80', input: w1, w: 720, h: 588, format: 'webp', q: 80, n },
-  { id: 'W5', what: 'W1 to AVIF q50 (sharp\'s default quality)', input: w1, w: 720, h: 588, format: 'avif', q: 50, n: quick ? 2 : 5 },
+  { id: 'W1', what: "sharp's benchmark, 2725x2225 JPEG to 720x588 JPEG q80", input: w1, w: 720, h: 588, format: 'jpeg', q: 80, n, cold, pairs: [8, 20] },
+  { id: 'W2', what: '12 MP JPEG to fit 1920x1080, JPEG q85', input: w2, w: 1920, h: 1080, format: 'jpeg', q: 85, n: Math.ceil(n / 2), pairs: [6, 6] },
+  { id: 'W3', what: '2048x1536 RGBA PNG to 720x540 PNG', input: join(fixtures, 'alpha-premultiply-2048x1536-paper.png'), w: 720, h: 540, format: 'png', q: 80, n, pairs: [8, 10] },
+  { id: 'W4', what: 'W1 to WebP q80', input: w1, w: 720, h: 588, format: 'webp', q: 80, n, pairs: [8, 10] },
+  { id: 'W5', what: 'W1 to AVIF q50 (sharp\'s default quality)', input: w1, w: 720, h: 588, format: 'avif', q: 50, n: quick ? 2 : 5, pairs: [4, 2] },
   // Real sizes, against sharp alone (the other peers take minutes here).
-  { id: 'W6', what: 'progressive 5640x3172 JPEG to fit 1920x1080, JPEG q85', input: w6, w: 1920, h: 1080, format: 'jpeg', q: 85, n: quick ? 2 : 5, only: ['sharp'] },
+  { id: 'W6', what: 'progressive 5640x3172 JPEG to fit 1920x1080, JPEG q85', input: w6, w: 1920, h: 1080, format: 'jpeg', q: 85, n: quick ? 2 : 5, only: ['sharp'], pairs: [6, 3] },
   // Quality numbers mean different things to rav1e and libaom: ours is set to the highest whose
   // file is no larger than sharp's at its default q50, so both spend the same bytes.
-  { id: 'W7', what: '2560x1600 photo to fit 1920x1080, AVIF, at sharp\'s q50 file size', input: w7, w: 1920, h: 1080, format: 'avif', q: 50, n: quick ? 1 : 3, only: ['sharp'], sameBytesAs: 'sharp' },
-  { id: 'W8', what: '2560x1600 photo to fit 1920x1080, WebP q80', input: w7, w: 1920, h: 1080, format: 'webp', q: 80, n: quick ? 2 : 5, only: ['sharp'] },
+  { id: 'W7', what: '2560x1600 photo to fit 1920x1080, AVIF, at sharp\'s q50 file size', input: w7, w: 1920, h: 1080, format: 'avif', q: 50, n: quick ? 1 : 3, only: ['sharp'], sameBytesAs: 'sharp', pairs: [3, 1] },
+  { id: 'W8', what: '2560x1600 photo to fit 1920x1080, WebP q80', input: w7, w: 1920, h: 1080, format: 'webp', q: 80, n: quick ? 2 : 5, only: ['sharp'], pairs: [8, 4] },
 ];
-// Side by side: how many alternating process pairs of the component and sharp each workload
-// gets, and how many warm calls each side makes in a pair (about 2-15 s a pair).
-const pairsOf = { W1: [8, 20], W2: [6, 6], W3: [8, 10], W4: [8, 10], W5: [4, 2], W6: [6, 3], W7: [3, 1], W8: [8, 4] };
 const peers = ['sharp', 'wasm-vips', 'photon', 'jimp'];
 // The component without its per-call time limit: what the epoch checks cost.
 const unlimited = 'imgpipe (wasm, no time limit)';
@@ -139,25 +138,24 @@ function middle(xs) {
  * within a pair they run seconds apart, and the side that goes first alternates, so a machine
  * speeding up or slowing down favours neither. */
 function sideBySide(wl, q) {
-  const [count, calls] = quick ? [3, Math.min(pairsOf[wl.id][1], 3)] : pairsOf[wl.id];
-  const pairWl = { ...wl, q, n: calls };
-  const component = () => JSON.parse(execFileSync(imgpipe, ['bench', wl.input, '-W', wl.w, '-H', wl.h, '-q', q, '-f', wl.format,
-    '-n', calls, '--cold', 1, '--json', '--output', join(work, `${wl.id}-pair.${wl.format}`)].map(String)).toString());
+  const [count, calls] = quick ? [3, Math.min(wl.pairs[1], 3)] : wl.pairs;
+  const pairWl = { ...wl, q, n: calls, cold: 1 };
+  const component = () => ours(pairWl, [], join(work, `${wl.id}-pair.${wl.format}`));
   const sharpPair = () => peer('sharp', pairWl, join(work, `${wl.id}-pair-sharp.${wl.format}`));
   const byMedian = [];
   const byFastest = [];
   for (let i = 0; i < count; i++) {
-    let ours;
+    let mine;
     let theirs;
     if (i % 2 === 0) {
-      ours = component();
+      mine = component();
       theirs = sharpPair();
     } else {
       theirs = sharpPair();
-      ours = component();
+      mine = component();
     }
-    byMedian.push(ours.warm.median_ms / theirs.warm.median_ms);
-    byFastest.push(ours.warm.min_ms / theirs.warm.min_ms);
+    byMedian.push(mine.warm.median_ms / theirs.warm.median_ms);
+    byFastest.push(mine.warm.min_ms / theirs.warm.min_ms);
   }
   return {
     workload: wl.id, pairs: count, calls, ratios: byMedian, fastest_ratios: byFastest,

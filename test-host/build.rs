@@ -4,10 +4,10 @@
 //! separate step. The paths reach the host as `IMGPIPE_COMPONENT_PATH` and `IMGPIPE_SERVED_PATH`.
 //!
 //! The component is built by a nested cargo into its own target directory (next to the host's),
-//! so the two builds never wait on each other's lock, and offline, so that it downloads nothing.
-//! It only checks and explains: when the wasm target, the C toolchain for libwebp or a crate is
-//! missing, it stops, names what is missing and points at `scripts/setup`, which is where
-//! anything gets set up.
+//! so the two builds never wait on each other's lock, and offline, so that it never reaches the
+//! network. It only checks and explains: when the wasm target, the C toolchain for libwebp or a
+//! crate is missing, it stops, names what is missing and points at `scripts/setup`, which is
+//! where anything gets set up.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -85,7 +85,7 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
         .current_dir(&root)
-        // Offline: the crates are fetched by scripts/setup (`cargo fetch`), not by a build.
+        // Offline: the crates are already in cargo's cache, put there by scripts/setup.
         .args(["build", "--locked", "--offline"])
         .args(PACKAGES.iter().flat_map(|p| ["-p", p]))
         .args(["--target", TARGET, "--profile", PROFILE])
@@ -101,7 +101,7 @@ fn main() {
     if !status.success() {
         panic!(
             "building the components for {TARGET} failed (see above); if a crate is missing, \
-             `scripts/setup` fetches them (`cargo fetch`), as builds here work offline"
+             run `scripts/setup`: builds here work offline"
         );
     }
     if let Err(e) = compose(&gateway, &wasm, &served) {
